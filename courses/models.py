@@ -1,0 +1,297 @@
+"""Course content (catalogue, course, module, lesson pages) and the service-vocabulary termbase."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+from courses.languages import Language, text_direction
+
+
+class Topic(models.Model):
+    """A subject area of the termbase, e.g. residence titles or documents."""
+
+    slug = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name (German)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Article(models.TextChoices):
+    DER = "der", "der"
+    DIE = "die", "die"
+    DAS = "das", "das"
+    NONE = "", _("(no article)")
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    ADVANCED = "advanced", _("Advanced")
+    EXPERT = "expert", _("Expert")
+
+
+class TermQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired=False)
+
+    def with_translations(self):
+        return self.select_related("topic").prefetch_related("translations")
+
+    def search(self, text: str):
+        """Terms whose German form, plural or any translation contains ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        matches = (
+            models.Q(term__icontains=text)
+            | models.Q(plural__icontains=text)
+            | models.Q(translations__text__icontains=text)
+        )
+        return self.filter(pk__in=Term.objects.filter(matches).values("pk"))
+
+
+class Term(index.Indexed, ClusterableModel):
+    """One German service term with its translations: the heart of the platform.
+
+    ``key`` is permanent: flashcards derive their identity from it, so it never
+    changes when the spelling or a translation is corrected.
+    """
+
+    key = models.SlugField(
+        _("permanent key"),
+        max_length=120,
+        unique=True,
+        help_text=_("Never change this once the term is in use: flashcards are keyed by it."),
+    )
+    term = models.CharField(_("German term"), max_length=200)
+    article = models.CharField(_("article"), max_length=3, choices=Article.choices, blank=True)
+    plural = models.CharField(_("plural"), max_length=200, blank=True)
+    explanation = models.TextField(_("plain-language explanation"))
+    example = models.TextField(_("example sentence at the counter"), blank=True)
+    spoken_text = models.CharField(
+        _("spoken text"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the term is read aloud, e.g. abbreviations written out."),
+    )
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        related_name="terms",
+        null=True,
+        blank=True,
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.BASIC)
+    is_demo = models.BooleanField(_("demo content"), default=False)
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Retired terms disappear from the glossary and are tagged in flashcards."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TermQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("article"), FieldPanel("term"), FieldPanel("plural")], heading=_("Term")
+        ),
+        FieldPanel("explanation"),
+        FieldPanel("example"),
+        FieldPanel("legal_reference"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topic"),
+                FieldPanel("level"),
+                FieldPanel("key"),
+                FieldPanel("spoken_text"),
+            ],
+            heading=_("Classification"),
+        ),
+        InlinePanel("translations", heading=_("Translations"), label=_("Translation")),
+        MultiFieldPanel([FieldPanel("retired"), FieldPanel("is_demo")], heading=_("Status")),
+    ]
+
+    search_fields = [
+        index.SearchField("term"),
+        index.SearchField("plural"),
+        index.SearchField("explanation"),
+        index.AutocompleteField("term"),
+        index.FilterField("retired"),
+        index.FilterField("topic"),
+    ]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.UniqueConstraint(Lower("term"), name="courses_term_unique_term_ci"),
+        ]
+
+    def __str__(self):
+        return self.with_article
+
+    @property
+    def with_article(self) -> str:
+        return f"{self.article} {self.term}" if self.article else self.term
+
+    @property
+    def spoken(self) -> str:
+        return self.spoken_text or self.with_article
+
+    @cached_property
+    def translations_by_language(self) -> dict[str, "TermTranslation"]:
+        """Uses prefetched translations when present (no query per term)."""
+        return {t.language: t for t in self.translations.all()}
+
+
+class TermTranslation(models.Model):
+    term = ParentalKey(Term, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    text = models.CharField(_("translation"), max_length=300)
+    example = models.TextField(_("example sentence (translated)"), blank=True)
+    spoken_text = models.CharField(_("spoken text"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("text"),
+        FieldPanel("example"),
+        FieldPanel("spoken_text"),
+    ]
+
+    class Meta:
+        ordering = ["term", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "language"], name="courses_translation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.language}: {self.text}"
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+class CataloguePage(Page):
+    """The course catalogue: the home page clerks land on after signing in."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = CoursePage.objects.child_of(self).live().public().specific()
+        return context
+
+
+class CoursePage(Page):
+    summary = models.TextField(_("summary"), blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo content"), default=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        FieldPanel("audience"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("is_demo"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("intro")]
+    parent_page_types = ["courses.CataloguePage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def modules(self):
+        return ModulePage.objects.child_of(self).live().public().specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = self.modules()
+        return context
+
+
+class ModulePage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+    objectives = RichTextField(_("learning objectives"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("objectives"),
+        FieldPanel("duration_minutes"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def lessons(self):
+        return LessonPage.objects.child_of(self).live().public().specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = self.lessons()
+        return context
+
+
+class LessonPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")

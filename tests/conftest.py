@@ -1,0 +1,46 @@
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory
+from training.roles import Role
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def clerk(db):
+    return UserFactory(role=Role.CLERK)
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory(role=Role.TRAINER)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(role=Role.MANAGER)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def clerk_client(clerk):
+    return _signed_in(clerk)
+
+
+@pytest.fixture
+def trainer_client(trainer):
+    return _signed_in(trainer)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _signed_in(administrator)
