@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, catalogue_as_site_root
 from training.roles import Role
 
 
@@ -44,3 +44,9 @@ def trainer_client(trainer):
 @pytest.fixture
 def administrator_client(administrator):
     return _signed_in(administrator)
+
+
+@pytest.fixture
+def catalogue(db):
+    """The course catalogue as the site's home page (what ``seed_demo`` sets up)."""
+    return catalogue_as_site_root()

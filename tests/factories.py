@@ -82,3 +82,58 @@ class TermFactory(factory.django.DjangoModelFactory):
             )
             for code in Language.values
         )
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+import wagtail_factories  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage  # noqa: E402
+
+
+class CataloguePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CataloguePage
+
+    title = "Kurskatalog"
+    slug = "kurse"
+
+
+class CoursePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Kurs {n}")
+    slug = factory.Sequence(lambda n: f"kurs-{n}")
+    summary = "Ein Kurs für den Schalter."
+
+
+class ModulePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ModulePage
+
+    title = factory.Sequence(lambda n: f"Modul {n}")
+    slug = factory.Sequence(lambda n: f"modul-{n}")
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"Lektion {n}")
+    slug = factory.Sequence(lambda n: f"lektion-{n}")
+    intro = "Worum es geht."
+
+
+def catalogue_as_site_root() -> CataloguePage:
+    """A catalogue page under the tree root, served as the default site's home page."""
+    root = Page.get_first_root_node()
+    catalogue = CataloguePage(title="Kurskatalog", slug="kurse")
+    root.add_child(instance=catalogue)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True, root_page=catalogue)
+    site.root_page = catalogue
+    site.save()
+    return catalogue
