@@ -10,7 +10,7 @@ from training import views
 
 account_patterns = [
     path("anmelden/", views.SignInView.as_view(), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", views.SignOutView.as_view(), name="logout"),
     path(
         "passwort/aendern/",
         auth_views.PasswordChangeView.as_view(),
@@ -23,7 +23,7 @@ account_patterns = [
     ),
     path(
         "passwort/vergessen/",
-        auth_views.PasswordResetView.as_view(),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -89,6 +89,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# One sign-in page for everybody: the admin sends signed-out people to ours, and the only
+# password reset is ours (bilingual mail), not Wagtail's second one.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# A reset link is valid for one day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Counter PCs are shared: a session lasts a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = 60 * 60 * 10
 
 # German first: the clerks' working language. English is available by switching.
 LANGUAGE_CODE = "de"
@@ -99,7 +107,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -129,9 +137,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fortbildung@localhost
 # Who issues certificates and signs mails; another authority changes only this.
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Ausländerbehörde (Demo)")
 
+# Everything goes to stderr; gunicorn and the worker hand it to systemd's journal (or
+# whatever runs the processes). Nothing is written to files by the application.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

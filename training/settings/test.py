@@ -16,3 +16,6 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DEMO_PASSWORDS_ALLOWED = True
 DEMO_PASSWORD = "willkommen2026"  # noqa: S105
+# Static files straight from the app folders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
