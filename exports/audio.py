@@ -1,0 +1,185 @@
+"""Speech for flashcards: espeak-ng reads a text aloud, lame turns it into a small MP3.
+
+Clips are cached under ``MEDIA_ROOT/audio-cache`` by a hash of everything that shapes
+the sound (voice, text, engine versions, encoder settings), so exporting the same deck
+again never synthesises again, and a new espeak-ng release produces fresh clips instead
+of mixing old and new ones. The cache is a plain directory rather than a table so that
+exports stay read-only towards the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+# espeak-ng voice per language code (German plus the client languages of the termbase).
+VOICES: dict[str, str] = {
+    "de": "de",
+    "en": "en",
+    "ar": "ar",
+    "uk": "uk",
+    "ru": "ru",
+    "tr": "tr",
+    "fa": "fa",
+}
+
+# Part of the cache key: change it whenever the commands below change the sound.
+PIPELINE_VERSION = "espeak-s150|lame-mono-24k|v1"
+ESPEAK_ARGS = ["-s", "150"]
+# Mono at 24 kbit/s keeps a spoken term at a few kilobytes; clerks sync decks to phones.
+LAME_ARGS = ["--quiet", "-m", "m", "-b", "24"]
+TIMEOUT_SECONDS = 30
+CACHE_DIRNAME = "audio-cache"
+_OTHER = re.compile(r"\((\S+) \d+\)")
+
+
+class AudioError(Exception):
+    """Speech could not be produced for one text."""
+
+
+@dataclass(frozen=True)
+class AudioEngine:
+    """Whether speech can be produced here, and if not, why not."""
+
+    espeak: str | None
+    lame: str | None
+
+    @property
+    def available(self) -> bool:
+        return bool(self.espeak and self.lame)
+
+    @property
+    def reason(self) -> str:
+        programs = (("espeak-ng", self.espeak), ("lame", self.lame))
+        missing = [name for name, path in programs if not path]
+        if missing:
+            return f"{' and '.join(missing)} not installed"
+        return "espeak-ng and lame available"
+
+
+def audio_engine_get() -> AudioEngine:
+    """Looks the programs up on every call: installing them must not need a restart."""
+    return AudioEngine(espeak=shutil.which("espeak-ng"), lame=shutil.which("lame"))
+
+
+def _run(args: list[str], *, input_bytes: bytes | None = None) -> bytes:
+    try:
+        completed = subprocess.run(  # noqa: S603 - absolute program path, no shell
+            args,
+            input=input_bytes,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise AudioError(f"{Path(args[0]).name} took longer than {TIMEOUT_SECONDS} s") from error
+    except OSError as error:
+        raise AudioError(f"{Path(args[0]).name} could not be started: {error}") from error
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip()
+        raise AudioError(f"{Path(args[0]).name} failed ({completed.returncode}): {message}")
+    return completed.stdout
+
+
+@cache
+def _engine_version(espeak: str, lame: str) -> str:
+    # Cached per process: asking both programs costs two subprocesses per clip otherwise.
+    espeak_version = _run([espeak, "--version"]).decode("utf-8", "replace").strip()
+    lame_version = _run([lame, "--version"]).decode("utf-8", "replace").splitlines()[0]
+    return f"{espeak_version}|{lame_version}|{PIPELINE_VERSION}"
+
+
+@cache
+def _voice_installed(espeak: str, voice: str) -> bool:
+    # espeak-ng lists voices by prefix ("no-such" lists Norwegian), so look for the code
+    # itself in the language column or among the "(en 2)" other-language entries.
+    listing = _run([espeak, f"--voices={voice}"]).decode("utf-8", "replace")
+    for line in listing.splitlines()[1:]:
+        columns = line.split()
+        if len(columns) > 1 and (columns[1] == voice or voice in _OTHER.findall(line)):
+            return True
+    return False
+
+
+def speech_voice_available(*, language: str, engine: AudioEngine | None = None) -> bool:
+    """Whether espeak-ng has a voice for ``language`` (a code from ``VOICES``)."""
+    engine = engine or audio_engine_get()
+    voice = VOICES.get(language)
+    if voice is None or not engine.available:
+        return False
+    return _voice_installed(engine.espeak, voice)
+
+
+def _normalised(text: str) -> str:
+    # espeak-ng treats a line break as a pause; one line also keeps the cache key stable.
+    return " ".join(text.split())
+
+
+def speech_clip_name(*, text: str, language: str, engine: AudioEngine) -> str:
+    """The ASCII media file name of a clip: a hash of what shapes its sound."""
+    version = _engine_version(engine.espeak, engine.lame)
+    key = "\x1f".join([VOICES[language], _normalised(text), version])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"wb-{digest}.mp3"
+
+
+def speech_synthesize(*, text: str, language: str, engine: AudioEngine) -> bytes:
+    """Reads ``text`` aloud in the voice for ``language`` and returns MP3 bytes."""
+    if not engine.available:
+        raise AudioError(engine.reason)
+    voice = VOICES.get(language)
+    if voice is None:
+        raise AudioError(f"no voice configured for language {language!r}")
+    # Text goes in on stdin, so a term starting with "-" is never taken for an option.
+    wav = _run(
+        [engine.espeak, "-v", voice, *ESPEAK_ARGS, "--stdout"],
+        input_bytes=_normalised(text).encode("utf-8"),
+    )
+    if not wav:
+        raise AudioError("espeak-ng produced no sound")
+    return _run([engine.lame, *LAME_ARGS, "-", "-"], input_bytes=wav)
+
+
+def audio_cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / CACHE_DIRNAME
+
+
+def speech_clip_get(*, text: str, language: str, engine: AudioEngine | None = None) -> Path:
+    """The cached MP3 for ``text`` in ``language``, synthesised only on a cache miss.
+
+    Raises ``AudioError`` when the engine is missing, the voice is unknown or
+    synthesis fails; the caller decides whether the export goes on without sound.
+    """
+    engine = engine or audio_engine_get()
+    if not engine.available:
+        raise AudioError(engine.reason)
+    if not _normalised(text):
+        raise AudioError("nothing to speak")
+    if not speech_voice_available(language=language, engine=engine):
+        raise AudioError(f"espeak-ng has no voice for {language!r}")
+    directory = audio_cache_dir()
+    path = directory / speech_clip_name(text=text, language=language, engine=engine)
+    if path.exists():
+        return path
+    mp3 = speech_synthesize(text=text, language=language, engine=engine)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename: a parallel export never reads half a file.
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(mp3)
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
