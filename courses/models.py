@@ -53,18 +53,6 @@ class TermQuerySet(models.QuerySet):
     def with_translations(self):
         return self.select_related("topic").prefetch_related("translations")
 
-    def search(self, text: str):
-        """Terms whose German form, plural or any translation contains ``text``."""
-        text = text.strip()
-        if not text:
-            return self
-        matches = (
-            models.Q(term__icontains=text)
-            | models.Q(plural__icontains=text)
-            | models.Q(translations__text__icontains=text)
-        )
-        return self.filter(pk__in=Term.objects.filter(matches).values("pk"))
-
 
 class Term(index.Indexed, ClusterableModel):
     """One German service term with its translations: the heart of the platform.
@@ -213,7 +201,7 @@ class CataloguePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.child_of(self).live().public().specific()
+        context["courses"] = CoursePage.objects.child_of(self).live().public()
         return context
 
 
@@ -241,7 +229,7 @@ class CoursePage(Page):
         verbose_name_plural = _("courses")
 
     def modules(self):
-        return ModulePage.objects.child_of(self).live().public().specific()
+        return ModulePage.objects.child_of(self).live().public()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -269,7 +257,7 @@ class ModulePage(Page):
         verbose_name_plural = _("modules")
 
     def lessons(self):
-        return LessonPage.objects.child_of(self).live().public().specific()
+        return LessonPage.objects.child_of(self).live().public()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
