@@ -22,7 +22,7 @@ import html
 import io
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from pathlib import Path
 import genanki
 from django.db.models import QuerySet, prefetch_related_objects
 
+from courses.glossary import term_search
 from courses.languages import Language, text_direction
 from courses.models import CoursePage, LessonPage, ModulePage, Term, Topic
 from exports.audio import AudioError, audio_engine_get, speech_clip_get
@@ -280,6 +281,7 @@ def anki_deck_build(
     direction: str = "de-x",
     audio: bool = False,
     deck_name: str = DECK_ROOT,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DeckBuild:
     """Builds an .apkg with one sub-deck per language in ``languages``.
 
@@ -288,6 +290,9 @@ def anki_deck_build(
     that language and listed in the result. With ``audio`` the cards get espeak-ng
     speech when espeak-ng and lame are installed; without them the deck is still built
     and the result says why there is no sound.
+
+    ``progress(done, total)`` is called after each term of each language (speech is
+    what takes time), so a background export can report how far it has come.
     """
     languages = list(dict.fromkeys(languages))
     unknown = [code for code in languages if code not in LANGUAGE_DECK_NAMES]
@@ -312,11 +317,16 @@ def anki_deck_build(
     skipped: dict[str, list[str]] = {}
     notes_by_language: dict[str, int] = {}
     cards_written = 0
+    total_steps = len(languages) * len(terms)
+    steps_done = 0
     for language in languages:
         name = language_deck_name(deck_name=deck_name, language=language)
         deck = _Deck(stable_id(DECK_ID_PREFIX + name), name, modified=timestamp)
         skipped[language] = []
         for term in terms:
+            steps_done += 1
+            if progress is not None:
+                progress(steps_done, total_steps)
             translation = term.translations_by_language.get(language)
             if translation is None or not translation.text.strip():
                 skipped[language].append(term.key)
@@ -399,14 +409,15 @@ def _single_live_page(model, slug: str, label: str):
 
 
 def _lesson_term_ids(ancestor) -> list[int]:
-    """Ids of the terms in the vocabulary blocks of the published lessons under ``ancestor``.
+    """Ids of the terms in the vocabulary blocks of the published lessons under ``ancestor``
+    (``ancestor`` itself included, so a lesson gives its own terms).
 
     Reads the stored stream rather than block values: turning each lesson's blocks into
     Term objects costs queries per lesson, and only the ids are needed here.
     """
     bodies = (
         LessonPage.objects.live()
-        .descendant_of(ancestor)
+        .descendant_of(ancestor, inclusive=True)
         .order_by("path")
         .values_list("body", flat=True)
     )
@@ -424,33 +435,58 @@ def _lesson_term_ids(ancestor) -> list[int]:
     return ids
 
 
+def _live_page(page_id: int):
+    page = (
+        CoursePage.objects.live().filter(pk=page_id).first()
+        or ModulePage.objects.live().filter(pk=page_id).first()
+        or LessonPage.objects.live().filter(pk=page_id).first()
+    )
+    if page is None:
+        raise DeckSelectionError(f"no published course, module or lesson with id {page_id}")
+    return page
+
+
 def anki_terms_select(
     *,
     course: str | None = None,
     module: str | None = None,
+    lesson: str | None = None,
+    page: int | None = None,
     topic: str | None = None,
+    search: str = "",
     include_retired: bool = False,
 ) -> QuerySet[Term]:
     """The terms a deck is made of: the termbase, or the terms of one topic, or those in
-    the vocabulary blocks of the published lessons under a course or module (by slug).
+    the vocabulary blocks of the published lessons under a course, module or lesson (by
+    slug, or by the id of any of these pages as ``page``).
 
-    Retired terms are left out unless ``include_retired``: a first deck should not
-    teach them, but an update deck carries them so their ``retired`` tag reaches the
-    clerks who already have them.
+    ``search`` narrows any of these like the glossary's search (German term, plural or
+    a translation). Retired terms are left out unless ``include_retired``: a first deck
+    should not teach them, but an update deck carries them so their ``retired`` tag
+    reaches the clerks who already have them.
     """
-    if sum(value is not None for value in (course, module, topic)) > 1:
-        raise DeckSelectionError("choose at most one of course, module and topic")
+    if sum(value is not None for value in (course, module, lesson, page, topic)) > 1:
+        raise DeckSelectionError("choose at most one of course, module, lesson, page and topic")
     terms = Term.objects.all()
     if topic is not None:
         if not Topic.objects.filter(slug=topic).exists():
             raise DeckSelectionError(f"no topic with slug {topic!r}")
         terms = terms.filter(topic__slug=topic)
     elif course is not None:
-        page = _single_live_page(CoursePage, course, "course")
-        terms = terms.filter(pk__in=_lesson_term_ids(page))
+        terms = terms.filter(
+            pk__in=_lesson_term_ids(_single_live_page(CoursePage, course, "course"))
+        )
     elif module is not None:
-        page = _single_live_page(ModulePage, module, "module")
-        terms = terms.filter(pk__in=_lesson_term_ids(page))
+        terms = terms.filter(
+            pk__in=_lesson_term_ids(_single_live_page(ModulePage, module, "module"))
+        )
+    elif lesson is not None:
+        terms = terms.filter(
+            pk__in=_lesson_term_ids(_single_live_page(LessonPage, lesson, "lesson"))
+        )
+    elif page is not None:
+        terms = terms.filter(pk__in=_lesson_term_ids(_live_page(page)))
     if not include_retired:
         terms = terms.active()
+    terms = term_search(terms, text=search)
     return terms.with_translations().order_by("key")

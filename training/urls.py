@@ -49,6 +49,7 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("sprache/", set_language, name="set_language"),
     path("glossar/", include("courses.urls")),
+    path("vokabeln/anki/", include("exports.urls")),
 ]
 
 if settings.DEBUG:

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         selection = parser.add_mutually_exclusive_group()
         selection.add_argument("--course", help="slug of a course page")
         selection.add_argument("--module", help="slug of a module page")
+        selection.add_argument("--lesson", help="slug of a lesson page")
         selection.add_argument("--topic", help="slug of a termbase topic")
         parser.add_argument("--direction", choices=DIRECTIONS, default="de-x")
         parser.add_argument("--audio", action="store_true", help="add espeak-ng speech")
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             terms = anki_terms_select(
                 course=options["course"],
                 module=options["module"],
+                lesson=options["lesson"],
                 topic=options["topic"],
                 include_retired=options["include_retired"],
             )
@@ -71,7 +73,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _selection(options) -> str:
-        for kind in ("course", "module", "topic"):
+        for kind in ("course", "module", "lesson", "topic"):
             if options[kind]:
                 return f"{kind} {options[kind]!r}"
         return "the termbase"

@@ -1,0 +1,62 @@
+"""Records of exports that run in the background, so their owner can follow and fetch them."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _deck_export_path(instance: "DeckExport", filename: str) -> str:
+    # A random folder: the stored name must not be guessable even where MEDIA_URL is
+    # served directly (development); the download view checks the owner.
+    return f"deck-exports/{uuid.uuid4().hex}/{filename}"
+
+
+class DeckExport(models.Model):
+    """One Anki deck requested by a person, built by the ``deck_export_task`` task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="deck_exports",
+    )
+    # What the deck contains (selection, languages, direction, audio) as given by the
+    # form; see ``exports.deck_exports.DeckRequest``.
+    parameters = models.JSONField(_("parameters"))
+    label = models.CharField(_("selection"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    file = models.FileField(_("file"), upload_to=_deck_export_path, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    # Notes per language and the terms left out for lack of a translation.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Anki deck export")
+        verbose_name_plural = _("Anki deck exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="exports_deckexport_progress_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

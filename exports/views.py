@@ -1,0 +1,125 @@
+"""Anki deck downloads for signed-in people: the form, and the status and file of a
+background export (visible to its owner only)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from courses.languages import Language
+from exports.deck_exports import (
+    IMMEDIATE_MAX_NOTES,
+    deck_coverage,
+    deck_export_start,
+    deck_file_build,
+    deck_in_background,
+)
+from exports.forms import DeckOptionsForm, DeckSelectionForm
+from exports.models import DeckExport
+
+APKG_CONTENT_TYPE = "application/apkg"
+
+
+def deck_request_handle(request, *, selection_form: DeckSelectionForm, template: str, context=None):
+    """The form's steps, shared by the site and the admin view: check the selection, show
+    what each language covers, then download at once or start a background export."""
+    context = {**(context or {}), "selection_form": selection_form}
+    if not selection_form.is_valid():
+        return render(request, template, context, status=404 if request.method == "GET" else 400)
+    scope = selection_form.cleaned_data["scope"]
+    coverage = deck_coverage(scope.terms)
+    data = request.POST if request.method == "POST" else None
+    options_form = DeckOptionsForm(data, coverage=coverage)
+    context |= {
+        "scope": scope,
+        "coverage": coverage,
+        "coverage_gaps": [c for c in coverage.languages.values() if c.missing],
+        "options_form": options_form,
+        "immediate_max_notes": IMMEDIATE_MAX_NOTES,
+    }
+    if data is not None and coverage.total and options_form.is_valid():
+        deck_request = options_form.deck_request(**selection_form.selection())
+        if deck_in_background(request=deck_request, coverage=coverage):
+            export = deck_export_start(owner=request.user, request=deck_request)
+            return redirect("exports:status", pk=export.pk)
+        deck = deck_file_build(request=deck_request)
+        response = HttpResponse(deck.content, content_type=APKG_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{deck.filename}"'
+        return response
+    return render(request, template, context)
+
+
+@login_required
+def deck_form(request):
+    """Choose languages, direction and audio for the vocabulary the link selected."""
+    source = request.POST if request.method == "POST" else request.GET
+    return deck_request_handle(
+        request, selection_form=DeckSelectionForm(source), template="exports/deck_form.html"
+    )
+
+
+def _own_export(request, pk: int) -> DeckExport:
+    # Someone else's export is answered like one that does not exist.
+    return get_object_or_404(DeckExport, pk=pk, owner=request.user)
+
+
+def _status_data(export: DeckExport) -> dict:
+    done = export.status == DeckExport.Status.DONE
+    return {
+        "status": export.status,
+        "status_label": str(export.get_status_display()),
+        "progress": export.progress,
+        "finished": export.is_finished,
+        "download_url": reverse("exports:download", args=[export.pk]) if done else None,
+    }
+
+
+@login_required
+@require_GET
+def deck_export_status(request, pk: int):
+    export = _own_export(request, pk)
+    skipped = [
+        (Language(code).label if code in Language.values else code, terms)
+        for code, terms in (export.summary.get("skipped") or {}).items()
+    ]
+    parameters = export.parameters
+    selection = {
+        "page": parameters.get("page_id") or "",
+        "topic": parameters.get("topic") or "",
+        "q": parameters.get("search") or "",
+    }
+    again = urlencode({name: value for name, value in selection.items() if value})
+    return render(
+        request,
+        "exports/deck_export_status.html",
+        {
+            "export": export,
+            "status": _status_data(export),
+            "skipped": skipped,
+            "again_url": reverse("exports:deck") + (f"?{again}" if again else ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def deck_export_status_json(request, pk: int):
+    response = JsonResponse(_status_data(_own_export(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def deck_export_download(request, pk: int):
+    export = _own_export(request, pk)
+    if export.status != DeckExport.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=APKG_CONTENT_TYPE,
+    )
