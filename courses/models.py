@@ -283,3 +283,29 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+
+# --- Content generation ----------------------------------------------------------------
+
+
+class ContentGeneration(models.Model):
+    """One row whose value changes with every change to what a page can show.
+
+    Rendered pages and glossary results are cached per web process under this value
+    (``courses/page_cache.py``); reading it costs each request one cheap query, and a new
+    value written in the same transaction as the change makes every process's cache stale
+    at the moment the change commits.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content generation")
+
+    def __str__(self):
+        return str(self.value)
+
+
+# The receivers that write a new generation must be connected in every process that can
+# change content (web, worker, management commands); all of them import the models.
+from courses import page_cache  # noqa: E402, F401

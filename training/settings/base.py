@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: a cache hit must pass through sign-in, CSRF, messages and the headers above.
+    "training.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "training.urls"
