@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from training import views
+from training import views, views_vocabulary
 
 account_patterns = [
     path("anmelden/", views.SignInView.as_view(), name="login"),
@@ -43,6 +43,11 @@ account_patterns = [
     ),
 ]
 
+vocabulary_patterns = [
+    path("", views_vocabulary.vocabulary_start, name="start"),
+    path("karten/", views_vocabulary.vocabulary_review, name="review"),
+]
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -50,6 +55,7 @@ urlpatterns = [
     path("sprache/", set_language, name="set_language"),
     path("glossar/", include("courses.urls")),
     path("vokabeln/anki/", include("exports.urls")),
+    path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
 ]
 
 if settings.DEBUG:
