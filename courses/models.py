@@ -288,6 +288,33 @@ class LessonPage(Page):
 # --- Content generation ----------------------------------------------------------------
 
 
+def vocabulary_term_ids(ancestor: Page) -> list[int]:
+    """Ids of the terms in the vocabulary blocks of the published lessons under ``ancestor``
+    (``ancestor`` itself included, so a lesson gives its own terms), in reading order.
+
+    Reads the stored stream (one query) rather than block values: turning each lesson's
+    blocks into Term objects costs queries per lesson, and only the ids are needed.
+    """
+    bodies = (
+        LessonPage.objects.live()
+        .descendant_of(ancestor, inclusive=True)
+        .order_by("path")
+        .values_list("body", flat=True)
+    )
+    ids: dict[int, None] = {}
+    for body in bodies:
+        for block in body.raw_data:
+            if block["type"] != "vocabulary":
+                continue
+            for item in block["value"].get("terms") or []:
+                # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
+                # since Wagtail 2.16; older content holds the bare pk.
+                pk = item.get("value") if isinstance(item, dict) else item
+                if isinstance(pk, int):
+                    ids[pk] = None
+    return list(ids)
+
+
 class ContentGeneration(models.Model):
     """One row whose value changes with every change to what a page can show.
 

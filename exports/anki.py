@@ -32,7 +32,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 
 from courses.glossary import term_search
 from courses.languages import Language, text_direction
-from courses.models import CoursePage, LessonPage, ModulePage, Term, Topic
+from courses.models import CoursePage, LessonPage, ModulePage, Term, Topic, vocabulary_term_ids
 from exports.audio import AudioError, audio_engine_get, speech_clip_get
 
 DECK_ROOT = "Willkommensbehörde::Vokabeln"
@@ -408,33 +408,6 @@ def _single_live_page(model, slug: str, label: str):
     return pages[0]
 
 
-def _lesson_term_ids(ancestor) -> list[int]:
-    """Ids of the terms in the vocabulary blocks of the published lessons under ``ancestor``
-    (``ancestor`` itself included, so a lesson gives its own terms).
-
-    Reads the stored stream rather than block values: turning each lesson's blocks into
-    Term objects costs queries per lesson, and only the ids are needed here.
-    """
-    bodies = (
-        LessonPage.objects.live()
-        .descendant_of(ancestor, inclusive=True)
-        .order_by("path")
-        .values_list("body", flat=True)
-    )
-    ids: list[int] = []
-    for body in bodies:
-        for block in body.raw_data:
-            if block["type"] != "vocabulary":
-                continue
-            for item in block["value"].get("terms") or []:
-                # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
-                # since Wagtail 2.16; older content holds the bare pk.
-                pk = item.get("value") if isinstance(item, dict) else item
-                if isinstance(pk, int):
-                    ids.append(pk)
-    return ids
-
-
 def _live_page(page_id: int):
     page = (
         CoursePage.objects.live().filter(pk=page_id).first()
@@ -474,18 +447,18 @@ def anki_terms_select(
         terms = terms.filter(topic__slug=topic)
     elif course is not None:
         terms = terms.filter(
-            pk__in=_lesson_term_ids(_single_live_page(CoursePage, course, "course"))
+            pk__in=vocabulary_term_ids(_single_live_page(CoursePage, course, "course"))
         )
     elif module is not None:
         terms = terms.filter(
-            pk__in=_lesson_term_ids(_single_live_page(ModulePage, module, "module"))
+            pk__in=vocabulary_term_ids(_single_live_page(ModulePage, module, "module"))
         )
     elif lesson is not None:
         terms = terms.filter(
-            pk__in=_lesson_term_ids(_single_live_page(LessonPage, lesson, "lesson"))
+            pk__in=vocabulary_term_ids(_single_live_page(LessonPage, lesson, "lesson"))
         )
     elif page is not None:
-        terms = terms.filter(pk__in=_lesson_term_ids(_live_page(page)))
+        terms = terms.filter(pk__in=vocabulary_term_ids(_live_page(page)))
     if not include_retired:
         terms = terms.active()
     terms = term_search(terms, text=search)

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from courses.languages import Language, text_direction
-from courses.models import ModulePage, Topic
+from courses.models import ModulePage, Topic, vocabulary_term_ids
 from training.models import VocabularyCard, VocabularyReview
 from training.vocabulary import (
     VocabularyError,
-    module_term_ids,
     vocabulary_cards,
     vocabulary_deck_ensure,
     vocabulary_due,
@@ -89,7 +88,7 @@ class Scope:
     def filters(self) -> dict:
         term_ids = None
         if self.module is not None:
-            term_ids = module_term_ids(self.module)
+            term_ids = vocabulary_term_ids(self.module)
         elif self.topic is not None:
             term_ids = self.topic.terms.values("pk")
         return {"term_ids": term_ids, "language": self.language, "direction": self.direction}

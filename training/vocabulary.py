@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from courses.languages import Language
-from courses.models import LessonPage, ModulePage, Term, TermTranslation, Topic
+from courses.models import ModulePage, Term, TermTranslation, Topic, vocabulary_term_ids
 from training.models import User, VocabularyCard, VocabularyReview
 
 DIRECTIONS = tuple(VocabularyCard.Direction.values)
@@ -58,30 +58,6 @@ def _check_language_direction(language: str, direction: str) -> None:
 # --- What to practise ---------------------------------------------------------------
 
 
-def module_term_ids(module: ModulePage) -> list[int]:
-    """Ids of the terms in the vocabulary blocks of the module's published lessons.
-
-    Reads the stored stream (one query) instead of building block values, which would
-    load terms per lesson.
-    """
-    bodies = (
-        LessonPage.objects.live()
-        .descendant_of(module)
-        .order_by("path")
-        .values_list("body", flat=True)
-    )
-    ids: list[int] = []
-    for body in bodies:
-        for block in body.raw_data:
-            if block["type"] != "vocabulary":
-                continue
-            for item in block["value"].get("terms") or []:
-                pk = item.get("value") if isinstance(item, dict) else item
-                if isinstance(pk, int) and pk not in ids:
-                    ids.append(pk)
-    return ids
-
-
 def vocabulary_terms(
     *, module: ModulePage | None = None, topic: Topic | None = None
 ) -> QuerySet[Term]:
@@ -90,7 +66,7 @@ def vocabulary_terms(
         raise VocabularyError("choose a module or a topic")
     terms = Term.objects.active()
     if module is not None:
-        return terms.filter(pk__in=module_term_ids(module))
+        return terms.filter(pk__in=vocabulary_term_ids(module))
     return terms.filter(topic=topic)
 
 
