@@ -12,7 +12,7 @@ PORT ?= 8000
 RUN_DEBS := espeak-ng lame gettext
 TEST_DEBS := $(RUN_DEBS) chromium
 
-.PHONY: run test check lint format bench lock messages debs-run debs-test clean
+.PHONY: run test check lint format bench lock messages makemessages debs-run debs-test clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ debs-test:
 
 messages: $(STAMP)
 	$(MANAGE) compilemessages --ignore "$(VENV)" --verbosity 0
+
+# Collects new interface texts into locale/de/LC_MESSAGES/django.po. Without source
+# locations, so that parallel branches adding texts do not conflict on line numbers.
+makemessages: $(STAMP)
+	$(MANAGE) makemessages -l de --ignore "$(VENV)/*" --no-location
 
 run: debs-run $(STAMP) messages
 	$(MANAGE) migrate --noinput
