@@ -1,0 +1,106 @@
+"""Wagtail admin of the quizzes app.
+
+Question bank: one snippet viewset per concrete question type, grouped in one menu with a
+listing of all questions whose edit links lead to each type's own viewset (the base type
+has no editor of its own). Results and regrade views per quiz (aggregates only).
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from quizzes.models import (
+    ClozeQuestion,
+    MatchingQuestion,
+    MultipleChoiceQuestion,
+    OrderingQuestion,
+    Question,
+    ShortTextQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+
+# --- Question bank ---------------------------------------------------------------------
+
+
+class _TypeColumn(Column):
+    def get_value(self, instance):
+        return instance._meta.verbose_name
+
+
+class AllQuestionsIndexView(IndexView):
+    """Every question of every type; each row links to its own type's editor."""
+
+    def get_edit_url(self, instance):
+        return AdminURLFinder(self.request.user).get_edit_url(instance)
+
+    def get_copy_url(self, instance):
+        return None
+
+    def get_inspect_url(self, instance):
+        return None
+
+    def get_delete_url(self, instance):
+        viewset = getattr(type(instance), "snippet_viewset", None)
+        if viewset is None or viewset.model is Question:
+            return None
+        if not viewset.permission_policy.user_has_permission(self.request.user, "delete"):
+            return None
+        return reverse(viewset.get_url_name("delete"), args=[instance.pk])
+
+    def get_add_url(self):
+        return None
+
+
+class AllQuestionsViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("All questions")
+    url_prefix = "quizzes/questions"
+    index_view_class = AllQuestionsIndexView
+    list_display = [
+        TitleColumn("title", label=_("internal title")),
+        _TypeColumn("type", label=_("type")),
+    ]
+    list_filter = ["is_demo"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+def _type_viewset(question_model, icon: str) -> type[SnippetViewSet]:
+    return type(
+        f"{question_model.__name__}ViewSet",
+        (SnippetViewSet,),
+        {
+            "model": question_model,
+            "icon": icon,
+            "list_display": ["title", "updated_at"],
+            "list_filter": ["is_demo"],
+            "url_prefix": f"quizzes/{question_model._meta.model_name}",
+        },
+    )
+
+
+QUESTION_VIEWSETS = [
+    AllQuestionsViewSet,
+    _type_viewset(SingleChoiceQuestion, "radio-full"),
+    _type_viewset(MultipleChoiceQuestion, "tasks"),
+    _type_viewset(TrueFalseQuestion, "tick"),
+    _type_viewset(OrderingQuestion, "list-ol"),
+    _type_viewset(MatchingQuestion, "link"),
+    _type_viewset(ClozeQuestion, "edit"),
+    _type_viewset(ShortTextQuestion, "doc-full"),
+]
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    items = QUESTION_VIEWSETS
+    menu_label = _("Question bank")
+    menu_icon = "help"
+    menu_order = 250
+
+
+register_snippet(QuestionBankGroup)
