@@ -18,6 +18,7 @@ from quizzes.models.questions import (
     SingleChoiceQuestion,
     TaggedQuestion,
     TrueFalseQuestion,
+    normalise_answer,
 )
 from quizzes.models.quiz import FeedbackTiming, QuizPage, QuizPageQuestion
 
@@ -42,4 +43,5 @@ __all__ = [
     "SingleChoiceQuestion",
     "TaggedQuestion",
     "TrueFalseQuestion",
+    "normalise_answer",
 ]
