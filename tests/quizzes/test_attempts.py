@@ -330,7 +330,7 @@ def test_editing_and_deleting_questions_leaves_past_attempts_as_they_were(clerk_
     # A new attempt shows the new version.
     new = _start(clerk_client, quiz)
     assert new.number == 2
-    assert [q["prompt"] for q in new.questions][0] == "Ganz neuer Fragetext?"
+    assert next(q["prompt"] for q in new.questions) == "Ganz neuer Fragetext?"
     assert len(new.questions) == 2
 
 

@@ -130,7 +130,7 @@ def test_ordering_is_never_shown_in_the_right_order_and_scores_places():
     assert [i["id"] for i in snap["public"]["items"]] != right
     full = [(f"position_{item_id}", str(n)) for n, item_id in enumerate(right, start=1)]
     assert _answer(question, snap, full)[0] == 1.0
-    swapped = [(f"position_{right[0]}", "2"), (f"position_{right[1]}", "1")] + full[2:]
+    swapped = [(f"position_{right[0]}", "2"), (f"position_{right[1]}", "1"), *full[2:]]
     assert _answer(question, snap, swapped)[0] == 0.5
 
 
