@@ -8,7 +8,7 @@ has no editor of its own). Results and regrade views per quiz (aggregates only).
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
@@ -61,10 +61,7 @@ class AllQuestionsViewSet(SnippetViewSet):
     menu_label = _("All questions")
     url_prefix = "quizzes/questions"
     index_view_class = AllQuestionsIndexView
-    list_display = [
-        TitleColumn("title", label=_("internal title")),
-        _TypeColumn("type", label=_("type")),
-    ]
+    list_display = ["title", _TypeColumn("type", label=_("type")), "updated_at"]
     list_filter = ["is_demo"]
     copy_view_enabled = False
     inspect_view_enabled = False
