@@ -5,13 +5,21 @@ listing of all questions whose edit links lead to each type's own viewset (the b
 has no editor of its own). Results and regrade views per quiz (aggregates only).
 """
 
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from quizzes.admin_views import (
+    RESULTS_PERMISSION,
+    QuizRegradeView,
+    QuizResultsIndexView,
+    QuizResultsView,
+)
 from quizzes.models import (
     ClozeQuestion,
     MatchingQuestion,
@@ -101,3 +109,32 @@ class QuestionBankGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuestionBankGroup)
+
+
+# --- Results and regrade ---------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_results_urls():
+    urls = [
+        path("", QuizResultsIndexView.as_view(), name="index"),
+        path("<int:page_id>/", QuizResultsView.as_view(), name="quiz"),
+        path("<int:page_id>/neu-bewerten/", QuizRegradeView.as_view(), name="regrade"),
+    ]
+    return [path("quizzes/results/", include((urls, "quizzes_results")))]
+
+
+class _ResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(RESULTS_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_quiz_results_menu_item():
+    return _ResultsMenuItem(
+        _("Quiz results"),
+        reverse("quizzes_results:index"),
+        name="quiz-results",
+        icon_name="doc-full",
+        order=950,
+    )
