@@ -111,7 +111,7 @@ class ShortTextQuestionFactory(_QuestionFactory):
     class Meta:
         model = ShortTextQuestion
 
-    model_answer = "Musterantwort-geheim"
+    model_answer = "Modellantwort-geheim"
 
 
 ALL_TYPE_FACTORIES = [

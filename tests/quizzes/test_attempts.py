@@ -22,7 +22,14 @@ from training.roles import Role
 pytestmark = pytest.mark.django_db
 
 # Strings that exist only in the grading key of the factories' questions.
-SECRETS = ["Rückmeldung", "geheim", "Erklärung-", "Musterantwort", "Aufenthaltstitel", "is-correct"]
+SECRETS = [
+    "Rückmeldung",
+    "geheim",
+    "Erklärung-",
+    "Modellantwort-geheim",
+    "Aufenthaltstitel",
+    "is-correct",
+]
 
 
 def _question_url(attempt, number):

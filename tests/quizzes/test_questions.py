@@ -210,7 +210,7 @@ def test_short_text_is_self_assessed_and_limited():
     score, response = _answer(question, snap, [("text", "Ich erkläre den Bescheid.")])
     assert score == 0.0
     review = type(question).review(snap["public"], snap["key"], response)
-    assert review["model_answer"] == "Musterantwort-geheim"
+    assert review["model_answer"] == "Modellantwort-geheim"
     for pairs in ([("text", "   ")], [("text", "x" * 1_000_000)], []):
         with pytest.raises(ResponseInvalid):
             _answer(question, snap, pairs)
