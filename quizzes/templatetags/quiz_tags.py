@@ -17,3 +17,12 @@ def position_of(order, item_id):
     if not isinstance(order, list) or item_id not in order:
         return None
     return order.index(item_id) + 1
+
+
+@register.filter
+def gap_number(gap_id):
+    """“g0” → 1: the number of a cloze gap as the clerk counts."""
+    try:
+        return int(str(gap_id).lstrip("g")) + 1
+    except ValueError:
+        return ""
