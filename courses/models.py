@@ -259,9 +259,14 @@ class ModulePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().public()
 
+    def activities(self):
+        """Other published children (quizzes, scenarios): courses knows them only as pages."""
+        return self.get_children().live().public().not_type(LessonPage)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["activities"] = self.activities()
         return context
 
 

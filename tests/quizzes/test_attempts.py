@@ -354,3 +354,8 @@ def test_deleting_the_quiz_leaves_the_review(clerk_client, module):
     assert "Reisepass" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.page_id is None and attempt.score == 100.0
+
+
+def test_the_module_page_links_to_its_quiz(clerk_client, quiz, module):
+    html = clerk_client.get(module.url).content.decode()
+    assert f'href="{quiz.url}"' in html
