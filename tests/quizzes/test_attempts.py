@@ -359,3 +359,21 @@ def test_deleting_the_quiz_leaves_the_review(clerk_client, module):
 def test_the_module_page_links_to_its_quiz(clerk_client, quiz, module):
     html = clerk_client.get(module.url).content.decode()
     assert f'href="{quiz.url}"' in html
+
+
+def test_random_questions_are_drawn_from_a_tag(clerk, module):
+    from taggit.models import Tag
+
+    tag = Tag.objects.create(name="dokumente")
+    tagged = SingleChoiceQuestionFactory.create_batch(5)
+    for question in tagged:
+        question.tags.add(tag)
+    untagged = SingleChoiceQuestionFactory()
+    fixed = ClozeQuestionFactory()
+    fixed.tags.add(tag)
+    quiz = quiz_with(module, [fixed], draw_tag=tag, draw_count=3)
+    attempt = quiz_attempt_start(user=clerk, page=quiz)
+    ids = [q["question_id"] for q in attempt.questions]
+    assert len(ids) == 4 and len(set(ids)) == 4
+    assert fixed.pk in ids and untagged.pk not in ids
+    assert set(ids) - {fixed.pk} <= {q.pk for q in tagged}
