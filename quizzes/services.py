@@ -161,6 +161,27 @@ def quiz_attempt_answer(
     return AnswerResult(answer=answer, attempt=attempt)
 
 
+SELF_ASSESSMENTS = ("yes", "partly", "no")
+
+
+@transaction.atomic
+def quiz_attempt_self_assess(*, user, attempt_id: int, position: int, value: str) -> None:
+    """Record how close the clerk finds their free-text answer to the model answer, once
+    they have seen it (after the question or after finishing). It never counts."""
+    attempt = _attempt_locked(user=user, attempt_id=attempt_id)
+    if not 0 <= position < len(attempt.questions):
+        raise Http404
+    if attempt.questions[position]["type"] != "shorttext" or value not in SELF_ASSESSMENTS:
+        raise ResponseInvalid(gettext("Please choose one of the given answers."))
+    if attempt.is_open and not attempt.feedback_after_each:
+        raise QuizAttemptRefused(gettext("The model answer is shown after finishing."))
+    answer = QuizAnswer.objects.filter(attempt=attempt, position=position).first()
+    if answer is None:
+        raise QuizAttemptRefused(gettext("Answer the question first."))
+    answer.response = {**answer.response, "self_assessment": value}
+    answer.save(update_fields=["response", "answered_at"])
+
+
 @transaction.atomic
 def quiz_attempt_move(*, user, attempt_id: int, position: int) -> None:
     """Remember where the clerk is (for resuming)."""
@@ -311,6 +332,7 @@ __all__ = [
     "quiz_attempt_answer",
     "quiz_attempt_finish",
     "quiz_attempt_move",
+    "quiz_attempt_self_assess",
     "quiz_attempt_start",
     "quiz_attempts_regrade",
     "quiz_attempts_regrade_preview",

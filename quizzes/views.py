@@ -19,6 +19,7 @@ from quizzes.services import (
     QuizAttemptRefused,
     quiz_attempt_answer,
     quiz_attempt_finish,
+    quiz_attempt_self_assess,
 )
 
 
@@ -191,3 +192,21 @@ def attempt_review(request, attempt_id: int):
             "page_url": attempt.page.url if attempt.page_id else None,
         },
     )
+
+
+@login_required
+@require_POST
+def attempt_self_assess(request, attempt_id: int, number: int):
+    try:
+        quiz_attempt_self_assess(
+            user=request.user,
+            attempt_id=attempt_id,
+            position=number - 1,
+            value=request.POST.get("self_assessment", ""),
+        )
+    except (ResponseInvalid, QuizAttemptRefused) as refusal:
+        messages.warning(request, str(refusal))
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        return redirect(_question_url(attempt.pk, number - 1))
+    return redirect(reverse("quizzes:review", args=[attempt.pk]) + f"#frage-{number}")

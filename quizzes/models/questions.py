@@ -635,7 +635,11 @@ class ShortTextQuestion(Question):
 
     @classmethod
     def review(cls, public, key, response):
-        return {"text": response["text"], "model_answer": key["model_answer"]}
+        return {
+            "text": response["text"],
+            "model_answer": key["model_answer"],
+            "self_assessment": response.get("self_assessment", ""),
+        }
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -377,3 +377,23 @@ def test_random_questions_are_drawn_from_a_tag(clerk, module):
     assert len(ids) == 4 and len(set(ids)) == 4
     assert fixed.pk in ids and untagged.pk not in ids
     assert set(ids) - {fixed.pk} <= {q.pk for q in tagged}
+
+
+def test_free_text_is_self_assessed_after_seeing_the_model_answer(clerk_client, module):
+    quiz = quiz_with(module, [ShortTextQuestionFactory()], feedback_timing="end")
+    attempt = _start(clerk_client, quiz)
+    url = _question_url(attempt, 1)
+    assess = reverse("quizzes:self_assess", args=[attempt.pk, 1])
+    clerk_client.post(url, {"revision": "0", "text": "Ich erkläre den Bescheid."})
+    # Before finishing the model answer is hidden, so there is nothing to compare with.
+    clerk_client.post(assess, {"self_assessment": "yes"})
+    assert "self_assessment" not in attempt.answers.get().response
+    clerk_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+    assert clerk_client.post(assess, {"self_assessment": "bogus"}).status_code == 302
+    assert "self_assessment" not in attempt.answers.get().response
+    clerk_client.post(assess, {"self_assessment": "partly"})
+    assert attempt.answers.get().response["self_assessment"] == "partly"
+    attempt.refresh_from_db()
+    assert attempt.score == 100.0  # only scored questions count; free text never does
+    review = clerk_client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+    assert "Modellantwort-geheim" in review
