@@ -79,22 +79,18 @@ def attempt_resume(request, attempt_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_question(request, attempt_id: int, number: int):
-    attempt = _own_attempt(request, attempt_id)
-    if not attempt.is_open:
-        return redirect("quizzes:review", attempt.pk)
     position = number - 1
-    if not 0 <= position < len(attempt.questions):
-        raise Http404
     error = None
     if request.method == "POST":
+        # The service reads (and locks) the attempt of this person itself: no second read.
         try:
             revision = int(request.POST.get("revision", ""))
         except ValueError:
             revision = -1
         try:
-            quiz_attempt_answer(
+            result = quiz_attempt_answer(
                 user=request.user,
-                attempt_id=attempt.pk,
+                attempt_id=attempt_id,
                 position=position,
                 data=request.POST,
                 revision=revision,
@@ -103,13 +99,19 @@ def attempt_question(request, attempt_id: int, number: int):
             error = str(invalid)
         except QuizAttemptRefused as refusal:
             messages.warning(request, str(refusal))
-            return redirect(_question_url(attempt.pk, position))
+            return redirect(_question_url(attempt_id, position))
         else:
+            attempt = result.attempt
             if attempt.feedback_after_each:
                 return redirect(_question_url(attempt.pk, position))
             if position + 1 < len(attempt.questions):
                 return redirect(_question_url(attempt.pk, position + 1))
             return redirect("quizzes:overview", attempt.pk)
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_open:
+        return redirect("quizzes:review", attempt.pk)
+    if not 0 <= position < len(attempt.questions):
+        raise Http404
     answers = {a.position: a for a in attempt.answers.all()}
     context = {
         "attempt": attempt,
