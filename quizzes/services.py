@@ -182,14 +182,6 @@ def quiz_attempt_self_assess(*, user, attempt_id: int, position: int, value: str
     answer.save(update_fields=["response", "answered_at"])
 
 
-@transaction.atomic
-def quiz_attempt_move(*, user, attempt_id: int, position: int) -> None:
-    """Remember where the clerk is (for resuming)."""
-    attempt = _attempt_locked(user=user, attempt_id=attempt_id)
-    if attempt.is_open and 0 <= position < len(attempt.questions):
-        QuizAttempt.objects.filter(pk=attempt.pk).update(position=position)
-
-
 def attempt_score(snapshot: dict, scores: dict[int, float]) -> float:
     """Percent of the points of the scored questions; unanswered questions give 0."""
     scored = [i for i, q in enumerate(snapshot["questions"]) if q["scored"]]
@@ -331,7 +323,6 @@ __all__ = [
     "attempt_score",
     "quiz_attempt_answer",
     "quiz_attempt_finish",
-    "quiz_attempt_move",
     "quiz_attempt_self_assess",
     "quiz_attempt_start",
     "quiz_attempts_regrade",

@@ -5,6 +5,9 @@ listing of all questions whose edit links lead to each type's own viewset (the b
 has no editor of its own). Results and regrade views per quiz (aggregates only).
 """
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -63,6 +66,20 @@ class AllQuestionsIndexView(IndexView):
         return None
 
 
+def _add_a_type_first(request):
+    # The base type has no editor: a question is always of one type.
+    messages.info(request, _("Choose the type of question in the menu first."))
+    return redirect(Question.snippet_viewset.get_url_name("list"))
+
+
+def _edit_as_its_type(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    url = AdminURLFinder(request.user).get_edit_url(question)
+    if url is None:
+        raise PermissionDenied
+    return redirect(url)
+
+
 class AllQuestionsViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -73,6 +90,14 @@ class AllQuestionsViewSet(SnippetViewSet):
     list_filter = ["is_demo"]
     copy_view_enabled = False
     inspect_view_enabled = False
+
+    @property
+    def add_view(self):
+        return _add_a_type_first
+
+    @property
+    def edit_view(self):
+        return _edit_as_its_type
 
 
 def _type_viewset(question_model, icon: str) -> type[SnippetViewSet]:

@@ -118,3 +118,33 @@ def test_quiz_pages_are_never_cached():
     from courses.page_cache import CACHEABLE_PAGE_TYPES
 
     assert QuizPage not in CACHEABLE_PAGE_TYPES
+
+
+def test_question_listing_query_count_does_not_grow(trainer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse(Question.snippet_viewset.get_url_name("list"))
+    counts = []
+    for _round in range(2):
+        one_of_each()
+        with CaptureQueriesContext(connection) as captured:
+            assert trainer_client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_base_type_has_no_editor_of_its_own(trainer_client):
+    from django.urls import reverse
+
+    question = one_of_each()[4]
+    viewset = Question.snippet_viewset
+    edit = trainer_client.get(reverse(viewset.get_url_name("edit"), args=[question.pk]))
+    assert edit.status_code == 302
+    assert edit["Location"] == reverse(
+        type(question).snippet_viewset.get_url_name("edit"), args=[question.pk]
+    )
+    add = trainer_client.get(reverse(viewset.get_url_name("add")))
+    assert add.status_code == 302
+    assert Question.objects.count() == 7
