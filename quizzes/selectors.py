@@ -20,18 +20,6 @@ def quiz_attempts_open(*, user) -> list[QuizAttempt]:
         QuizAttempt.objects.open()
         .filter(user=user, page__isnull=False)
         .select_related("page")
-        .only(
-            "pk",
-            "number",
-            "position",
-            "quiz_title",
-            "started_at",
-            "page__title",
-            "page__url_path",
-            "page__slug",
-            "page__depth",
-            "page__path",
-        )
         .order_by("-started_at")
     )
 

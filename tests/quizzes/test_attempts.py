@@ -397,3 +397,20 @@ def test_free_text_is_self_assessed_after_seeing_the_model_answer(clerk_client, 
     assert attempt.score == 100.0  # only scored questions count; free text never does
     review = clerk_client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
     assert "Modellantwort-geheim" in review
+
+
+def test_changing_the_quiz_rules_leaves_past_results(clerk_client, module):
+    quiz = quiz_with(module, [SingleChoiceQuestionFactory()], pass_mark=60)
+    attempt = _start(clerk_client, quiz)
+    clerk_client.post(
+        _question_url(attempt, 1), {"revision": "0", "option": _right_single(attempt, 0)}
+    )
+    clerk_client.post(reverse("quizzes:finish", args=[attempt.pk]))
+    review_url = reverse("quizzes:review", args=[attempt.pk])
+    before = _main(clerk_client.get(review_url).content)
+    quiz.pass_mark = 100
+    quiz.title = "Umbenannt"
+    quiz.save_revision().publish()
+    assert _main(clerk_client.get(review_url).content) == before
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.rules["pass_mark"] == 60
