@@ -250,7 +250,7 @@ class ModulePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.ScenarioPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -259,9 +259,15 @@ class ModulePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().public()
 
+    def exercises(self):
+        """Published children other than lessons (scenarios, quizzes): their page types
+        live in ``quizzes``, which this app does not import, so generic pages (one query)."""
+        return self.get_children().live().public().not_type(LessonPage)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["exercises"] = self.exercises()
         return context
 
 

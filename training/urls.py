@@ -56,6 +56,7 @@ urlpatterns = [
     path("glossar/", include("courses.urls")),
     path("vokabeln/anki/", include("exports.urls")),
     path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
+    path("szenarien/", include("quizzes.scenario_urls")),
 ]
 
 if settings.DEBUG:

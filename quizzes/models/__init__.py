@@ -1,0 +1,1 @@
+from quizzes.models.scenarios import *  # noqa: F403
