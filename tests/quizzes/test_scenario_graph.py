@@ -18,6 +18,13 @@ from quizzes.scenario_graph import (
 from tests.quizzes.scenario_factories import option, rule, small_scenario_steps, step
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English here; one test checks the German the admin shows."""
+    with translation.override("en"):
+        yield
+
+
 def _definition(raw_steps, mood=3):
     return definition_from_steps([s["value"] for s in raw_steps], initial_mood=mood)
 

@@ -1,0 +1,15 @@
+import pytest
+
+from tests.factories import CoursePageFactory, ModulePageFactory
+from tests.quizzes.scenario_factories import ScenarioPageFactory
+
+
+@pytest.fixture
+def module(catalogue):
+    course = CoursePageFactory(parent=catalogue)
+    return ModulePageFactory(parent=course, title="Am Schalter")
+
+
+@pytest.fixture
+def scenario(module):
+    return ScenarioPageFactory(parent=module, title="Titel gestern abgelaufen")
