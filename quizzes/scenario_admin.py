@@ -26,7 +26,10 @@ class _ScenarioAdminView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]), "label": self.page.title},
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+                "label": self.page.title,
+            },
             {"url": "", "label": self.get_page_title()},
         ]
 

@@ -86,9 +86,7 @@ class ConditionBlock(blocks.StructBlock):
     document = blocks.CharBlock(
         label=_("document key"), required=False, max_length=50, help_text=_("e.g. pass")
     )
-    target = blocks.CharBlock(
-        label=_("then go to step"), max_length=50, validators=[key_validator]
-    )
+    target = blocks.CharBlock(label=_("then go to step"), max_length=50, validators=[key_validator])
 
     class Meta:
         icon = "arrow-right"
@@ -204,7 +202,9 @@ class StepBlock(blocks.StructBlock):
         if value.get("image") is not None and not (value.get("image_alt") or "").strip():
             raise StructBlockValidationError(
                 block_errors={
-                    "image_alt": ValidationError(_("Describe the image for people who cannot see it."))
+                    "image_alt": ValidationError(
+                        _("Describe the image for people who cannot see it.")
+                    )
                 }
             )
         return value

@@ -112,7 +112,8 @@ def diagram_context(definition: dict) -> dict:
                 else:  # back to an earlier column: loop below the boxes
                     low = max(sy, ty) + NODE_HEIGHT + ROW_GAP // 2
                     bx1, bx2 = sx + NODE_WIDTH // 2, tx + NODE_WIDTH // 2
-                    path = f"M{bx1},{sy + NODE_HEIGHT} C{bx1},{low} {bx2},{low} {bx2},{ty + NODE_HEIGHT}"
+                    bottom1, bottom2 = sy + NODE_HEIGHT, ty + NODE_HEIGHT
+                    path = f"M{bx1},{bottom1} C{bx1},{low} {bx2},{low} {bx2},{bottom2}"
                     lx, ly = (bx1 + bx2) // 2, low - 2
                 edges.append({"path": path, "label": label, "lx": lx, "ly": ly})
     columns = max(len(layers), 1)

@@ -193,9 +193,7 @@ def graph_check(definition: dict) -> GraphReport:
 
     for index, step in enumerate(steps):
         if step["ending"] is None and not step["options"]:
-            report.add(
-                index, _("This step is not an ending, so it needs at least one option.")
-            )
+            report.add(index, _("This step is not an ending, so it needs at least one option."))
         if step["ending"] is not None and step["options"]:
             report.add(index, _("An ending has no options: remove them or untick “ending”."))
         for number, option in enumerate(step["options"], start=1):
@@ -360,9 +358,7 @@ def passed_evaluate(*, pass_rule: dict, outcome: str | None, scores: dict) -> bo
         return False
     minimums = pass_rule.get("minimums") or {}
     return all(
-        scores.get(name, 0) >= minimum
-        for name, minimum in minimums.items()
-        if minimum is not None
+        scores.get(name, 0) >= minimum for name, minimum in minimums.items() if minimum is not None
     )
 
 

@@ -47,9 +47,7 @@ def scenario_plays_open(*, user) -> QuerySet[ScenarioPlay]:
     """The person's unfinished plays of scenarios that still exist, most recently played
     first, with their page and version ("continue where I stopped"; one query)."""
     return (
-        ScenarioPlay.objects.filter(
-            user=user, status=ScenarioPlay.Status.OPEN, page__isnull=False
-        )
+        ScenarioPlay.objects.filter(user=user, status=ScenarioPlay.Status.OPEN, page__isnull=False)
         .select_related("page", "version")
         .order_by("-updated_at", "-pk")
     )

@@ -123,19 +123,23 @@ def _small_int(raw) -> int | None:
 @require_POST
 def scenario_choose(request, play_id: int):
     """Record one choice (PRG); a stale page or a malformed choice changes nothing."""
-    play = _own_play(request.user, play_id)
     turn = _small_int(request.POST.get("turn"))
     option = _small_int(request.POST.get("option"))
     if turn is None or option is None or len(request.POST.getlist("option")) != 1:
         return scenario_play_render(
-            request, play, error=_("Please choose exactly one of the options."), status=400
+            request,
+            _own_play(request.user, play_id),
+            error=_("Please choose exactly one of the options."),
+            status=400,
         )
     try:
-        scenario_play_choose(user=request.user, play_id=play.pk, turn=turn, option=option)
-    except ScenarioStale as stale:
-        return scenario_play_render(request, _own_play(request.user, play_id), error=str(stale), status=409)
-    except ScenarioInputError as invalid:
-        return scenario_play_render(request, play, error=str(invalid), status=400)
+        scenario_play_choose(user=request.user, play_id=play_id, turn=turn, option=option)
     except ScenarioPlay.DoesNotExist:
         raise Http404 from None
-    return redirect("scenarios:play", play_id=play.pk)
+    except ScenarioStale as stale:
+        play = _own_play(request.user, play_id)
+        return scenario_play_render(request, play, error=str(stale), status=409)
+    except ScenarioInputError as invalid:
+        play = _own_play(request.user, play_id)
+        return scenario_play_render(request, play, error=str(invalid), status=400)
+    return redirect("scenarios:play", play_id=play_id)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +97,9 @@ class ScenarioPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         plays = scenario_plays_of_page(user=request.user, page=self)
-        context["open_play"] = next((p for p in plays if p.status == ScenarioPlay.Status.OPEN), None)
+        context["open_play"] = next(
+            (p for p in plays if p.status == ScenarioPlay.Status.OPEN), None
+        )
         context["finished_plays"] = [p for p in plays if p.status == ScenarioPlay.Status.FINISHED]
         return context
 
@@ -116,9 +119,12 @@ class ScenarioPage(Page):
         return response
 
     def serve_start(self, request):
-        from quizzes.scenario_services import scenario_play_start
+        from quizzes.scenario_services import ScenarioUnavailable, scenario_play_start
 
-        play = scenario_play_start(user=request.user, page=self)
+        try:
+            play = scenario_play_start(user=request.user, page=self)
+        except ScenarioUnavailable:
+            raise Http404 from None
         return redirect("scenarios:play", play_id=play.pk)
 
     def serve_preview(self, request, mode_name):

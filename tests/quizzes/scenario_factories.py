@@ -92,7 +92,14 @@ def small_scenario_steps():
                     minutes=10,
                     legal=2,
                     plain_language=2,
-                    rules=[rule("ende_schlecht", variable="document", operator="not_shown", document="pass")],
+                    rules=[
+                        rule(
+                            "ende_schlecht",
+                            variable="document",
+                            operator="not_shown",
+                            document="pass",
+                        )
+                    ],
                 ),
             ],
         ),
@@ -126,3 +133,4 @@ class ScenarioPageFactory(wagtail_factories.PageFactory):
     def published(self, create, extracted, **kwargs):
         if create and extracted is not False:
             self.save_revision().publish()
+            self.refresh_from_db()

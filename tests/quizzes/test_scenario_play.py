@@ -243,7 +243,9 @@ def test_another_clerks_play_is_not_found(clerk_client, scenario):
     other = UserFactory(role=Role.CLERK)
     play = _start(_client_for(other), scenario)
     assert clerk_client.get(_play_url(play)).status_code == 404
-    response = clerk_client.post(reverse("scenarios:choose", args=[play.pk]), {"turn": 0, "option": 0})
+    response = clerk_client.post(
+        reverse("scenarios:choose", args=[play.pk]), {"turn": 0, "option": 0}
+    )
     assert response.status_code == 404
     play.refresh_from_db()
     assert play.turn == 0
@@ -254,7 +256,12 @@ def test_signed_out_visitors_are_sent_to_sign_in(scenario, clerk):
     play = _start(_client_for(clerk), scenario)
     anonymous = Client()
     assert anonymous.get(_play_url(play)).status_code == 302
-    assert anonymous.post(reverse("scenarios:choose", args=[play.pk]), {"turn": 0, "option": 0}).status_code == 302
+    assert (
+        anonymous.post(
+            reverse("scenarios:choose", args=[play.pk]), {"turn": 0, "option": 0}
+        ).status_code
+        == 302
+    )
     assert anonymous.post(scenario.url).status_code == 302
     assert ScenarioPlay.objects.count() == 1
 
@@ -309,7 +316,9 @@ def test_deleting_the_scenario_keeps_past_plays_and_their_review(clerk_client, s
     play.refresh_from_db()
     assert play.page_id is None and play.passed is True
     after = _main(clerk_client.get(_play_url(play)))
-    assert "Die Kundin geht beruhigt." in after and "Rückmeldung zu: Den Pass zeigen lassen" in after
+    assert (
+        "Die Kundin geht beruhigt." in after and "Rückmeldung zu: Den Pass zeigen lassen" in after
+    )
     # Only the link back to the deleted page is gone.
     assert after.count("Zurück zum Szenario") == 0 and before.count("Zurück zum Szenario") == 2
 
