@@ -139,6 +139,7 @@ class OptionBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = _("Option")
+        label_format = "{text} → {target}"
         description = _("A choice of the clerk with feedback, consequences and scores.")
 
 
@@ -178,6 +179,7 @@ class StepBlock(blocks.StructBlock):
             "A moment at the counter: the situation, what the client says and the clerk's "
             "options; or an ending."
         )
+        label_format = "{title} ({key})"
         template = "quizzes/scenario/blocks/step.html"
         preview_template = "courses/blocks/preview.html"
         preview_value = {
