@@ -328,3 +328,30 @@ def test_an_unpublished_scenario_cannot_be_started(clerk_client, scenario):
     scenario.unpublish()
     assert clerk_client.post(url).status_code == 404
     assert not ScenarioPlay.objects.exists()
+
+
+def test_each_reader_sees_their_own_scenario_page(clerk_client, scenario):
+    """The scenario page is never served from the shared page cache."""
+    _start(clerk_client, scenario)
+    other = _client_for(UserFactory(role=Role.CLERK))
+    for _ in range(2):
+        assert "Weitermachen, wo Sie aufgehört haben" in clerk_client.get(scenario.url).content.decode()
+        html = other.get(scenario.url).content.decode()
+        assert "Szenario starten" in html and "Weitermachen" not in html
+
+
+def test_a_step_image_is_shown_with_its_alternative_text(clerk_client, module):
+    import wagtail_factories
+
+    from tests.quizzes.scenario_factories import ScenarioPageFactory
+
+    image = wagtail_factories.ImageFactory()
+    steps = small_scenario_steps()
+    steps[0]["value"]["image"] = image.pk
+    steps[0]["value"]["image_alt"] = "Ein voller Warteraum"
+    scenario = ScenarioPageFactory(parent=module, steps=steps)
+    play = _start(clerk_client, scenario)
+    image_data = play.version.definition["steps"][0]["image"]
+    assert image_data["alt"] == "Ein voller Warteraum" and image_data["url"]
+    html = clerk_client.get(_play_url(play)).content.decode()
+    assert f'src="{image_data["url"]}"' in html and 'alt="Ein voller Warteraum"' in html
