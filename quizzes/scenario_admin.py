@@ -10,7 +10,39 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from quizzes.models import ScenarioPage
 from quizzes.scenario_diagram import diagram_context
-from quizzes.scenario_selectors import scenario_statistics
+from quizzes.scenario_selectors import scenario_pages_with_counts, scenario_statistics
+
+
+def scenario_admin_allowed(user) -> bool:
+    """Trainers and administrators: anyone who may edit pages."""
+    from wagtail.models import Page
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return PagePermissionPolicy(Page).user_has_any_permission(user, ["add", "change", "publish"])
+
+
+class ScenarioIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Every scenario the person may edit, with its play counts (aggregates only)."""
+
+    template_name = "quizzes/scenario/admin/index.html"
+    page_title = _("Counter scenarios")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not scenario_admin_allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from wagtail.models import Page
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        context = super().get_context_data(**kwargs)
+        editable = PagePermissionPolicy(Page).instances_user_has_any_permission_for(
+            self.request.user, ["change", "publish"]
+        )
+        context["scenarios"] = scenario_pages_with_counts(pages=editable)
+        return context
 
 
 class _ScenarioAdminView(WagtailAdminTemplateMixin, TemplateView):

@@ -84,3 +84,21 @@ def scenario_statistics(*, page: ScenarioPage) -> dict:
         passed=Count("pk", filter=Q(passed=True)),
     )
     return {"options": options, "endings": endings, "totals": totals}
+
+
+def scenario_pages_with_counts(*, pages) -> list[ScenarioPage]:
+    """The scenario pages among ``pages`` (a page queryset) in tree order, each annotated
+    with ``plays``, ``finished`` and ``passed`` (one query)."""
+    return list(
+        ScenarioPage.objects.filter(pk__in=pages.values("pk"))
+        .annotate(
+            plays=Count("scenario_plays", distinct=True),
+            finished=Count(
+                "scenario_plays",
+                filter=Q(scenario_plays__status=ScenarioPlay.Status.FINISHED),
+                distinct=True,
+            ),
+            passed=Count("scenario_plays", filter=Q(scenario_plays__passed=True), distinct=True),
+        )
+        .order_by("path")
+    )

@@ -2,15 +2,22 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from quizzes.models import ScenarioPage
-from quizzes.scenario_admin import ScenarioDiagramView, ScenarioStatisticsView
+from quizzes.scenario_admin import (
+    ScenarioDiagramView,
+    ScenarioIndexView,
+    ScenarioStatisticsView,
+    scenario_admin_allowed,
+)
 
 
 @hooks.register("register_admin_urls")
 def scenario_admin_urls():
     patterns = [
+        path("", ScenarioIndexView.as_view(), name="index"),
         path("<int:page_id>/diagramm/", ScenarioDiagramView.as_view(), name="diagram"),
         path("<int:page_id>/statistik/", ScenarioStatisticsView.as_view(), name="statistics"),
     ]
@@ -36,6 +43,22 @@ def scenario_header_buttons(page, user, view_name, next_url=None):
         icon_name="table",
         priority=81,
         page=page,
+    )
+
+
+class ScenarioReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scenario_admin_allowed(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def scenario_report_menu_item():
+    return ScenarioReportMenuItem(
+        _("Counter scenarios"),
+        reverse("scenario_admin:index"),
+        name="scenarios",
+        icon_name="table",
+        order=650,
     )
 
 

@@ -214,3 +214,29 @@ def test_clerks_cannot_open_the_admin_views(clerk_client, scenario):
             clerk_client.get(reverse(f"scenario_admin:{name}", args=[scenario.pk])).status_code
             == 403
         )
+
+
+def test_scenario_report_lists_counts_in_one_query(
+    trainer_client, module, django_assert_num_queries
+):
+    from tests.quizzes.scenario_factories import ScenarioPageFactory
+
+    scenarios = [ScenarioPageFactory(parent=module, title=f"Fall {n}") for n in range(3)]
+    for clerk in [UserFactory(role=Role.CLERK) for _ in range(2)]:
+        play = scenario_play_start(user=clerk, page=scenarios[0])
+        scenario_play_choose(user=clerk, play_id=play.pk, turn=0, option=0)
+    url = reverse("scenario_admin:index")
+    admin = trainer_client.get("/admin/").content.decode()
+    assert url in admin
+    trainer_client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        trainer_client.get(url)
+    for n in range(3, 8):
+        ScenarioPageFactory(parent=module, title=f"Fall {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = trainer_client.get(url).content.decode()
+    assert re.search(r"Fall 0</td><td>2</td><td>0</td><td>0</td>", html)
+    assert html.count("/statistik/") == 8

@@ -335,7 +335,10 @@ def test_each_reader_sees_their_own_scenario_page(clerk_client, scenario):
     _start(clerk_client, scenario)
     other = _client_for(UserFactory(role=Role.CLERK))
     for _ in range(2):
-        assert "Weitermachen, wo Sie aufgehört haben" in clerk_client.get(scenario.url).content.decode()
+        assert (
+            "Weitermachen, wo Sie aufgehört haben"
+            in clerk_client.get(scenario.url).content.decode()
+        )
         html = other.get(scenario.url).content.decode()
         assert "Szenario starten" in html and "Weitermachen" not in html
 
