@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.scenario_graph import diagram_layers, dimension_labels, graph_check
 
-NODE_WIDTH, NODE_HEIGHT = 190, 58
+NODE_WIDTH, NODE_HEIGHT = 230, 58
 COLUMN_GAP, ROW_GAP, MARGIN = 70, 26, 20
 
 OPERATOR_LABELS = {"le": "≤", "ge": "≥", "eq": "="}
@@ -26,7 +26,7 @@ def _condition_text(rule: dict) -> str:
     }
 
 
-def _short(text: str, length: int = 26) -> str:
+def _short(text: str, length: int = 27) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -34,6 +34,11 @@ def diagram_context(definition: dict) -> dict:
     """Everything the diagram and the list templates need, positions included."""
     report = graph_check(definition)
     labels = dimension_labels()
+    outcome_labels = {
+        "success": _("successful"),
+        "neutral": _("neutral"),
+        "failure": _("not successful"),
+    }
     layers = diagram_layers(definition)
     position: dict[str, tuple[int, int]] = {}
     for column, keys in enumerate(layers):
@@ -89,6 +94,7 @@ def diagram_context(definition: dict) -> dict:
                 "errors": report.step_errors.get(index, []),
                 "option_rows": options,
                 "outcome": (step["ending"] or {}).get("outcome", ""),
+                "outcome_label": outcome_labels.get((step["ending"] or {}).get("outcome"), ""),
             }
         )
     edges = []
@@ -96,26 +102,33 @@ def diagram_context(definition: dict) -> dict:
         if step["key"] not in position:
             continue
         sx, sy = position[step["key"]]
+        # One arrow per target, labelled with every option leading there.
+        by_target: dict[str, list[str]] = {}
         for option in step["option_rows"]:
-            targets = [(option["target"], str(option["number"]))] + [
-                (c["target"], f"{option['number']}*") for c in option["conditions"]
-            ]
-            for target, label in targets:
-                if target not in position:
-                    continue
-                tx, ty = position[target]
-                x1, y1 = sx + NODE_WIDTH, sy + NODE_HEIGHT // 2
-                x2, y2 = tx, ty + NODE_HEIGHT // 2
-                if tx > sx:
-                    path = f"M{x1},{y1} C{x1 + 35},{y1} {x2 - 35},{y2} {x2},{y2}"
-                    lx, ly = (x1 + x2) // 2, (y1 + y2) // 2 - 4
-                else:  # back to an earlier column: loop below the boxes
-                    low = max(sy, ty) + NODE_HEIGHT + ROW_GAP // 2
-                    bx1, bx2 = sx + NODE_WIDTH // 2, tx + NODE_WIDTH // 2
-                    bottom1, bottom2 = sy + NODE_HEIGHT, ty + NODE_HEIGHT
-                    path = f"M{bx1},{bottom1} C{bx1},{low} {bx2},{low} {bx2},{bottom2}"
-                    lx, ly = (bx1 + bx2) // 2, low - 2
-                edges.append({"path": path, "label": label, "lx": lx, "ly": ly})
+            by_target.setdefault(option["target"], []).append(str(option["number"]))
+            for condition in option["conditions"]:
+                by_target.setdefault(condition["target"], []).append(f"{option['number']}*")
+        for target, numbers in by_target.items():
+            label = ",".join(numbers)
+            if target not in position:
+                continue
+            tx, ty = position[target]
+            x1, y1 = sx + NODE_WIDTH, sy + NODE_HEIGHT // 2
+            x2, y2 = tx, ty + NODE_HEIGHT // 2
+            if tx > sx:
+                path = f"M{x1},{y1} C{x1 + 35},{y1} {x2 - 35},{y2} {x2},{y2}"
+                lx, ly = (x1 + x2) // 2, (y1 + y2) // 2 - 4
+            elif tx == sx and ty != sy:  # same column: a bow out to the right
+                bow = x1 + 30 + abs(ty - sy) // 6
+                path = f"M{x1},{y1 - 8} C{bow},{y1 - 8} {bow},{y2 + 8} {x1},{y2 + 8}"
+                lx, ly = bow - 6, (y1 + y2) // 2
+            else:  # back to an earlier column: loop below the boxes
+                low = max(sy, ty) + NODE_HEIGHT + ROW_GAP // 2
+                bx1, bx2 = sx + NODE_WIDTH // 2, tx + NODE_WIDTH // 2
+                bottom1, bottom2 = sy + NODE_HEIGHT, ty + NODE_HEIGHT
+                path = f"M{bx1},{bottom1} C{bx1},{low} {bx2},{low} {bx2},{bottom2}"
+                lx, ly = (bx1 + bx2) // 2, low - 2
+            edges.append({"path": path, "label": label, "lx": lx, "ly": ly})
     columns = max(len(layers), 1)
     rows = max((len(keys) for keys in layers), default=1)
     return {

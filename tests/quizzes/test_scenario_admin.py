@@ -153,8 +153,10 @@ def test_diagram_shows_every_step_and_arrow(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('<g class="scenario-node"') == 6
-    # Seven options, two of them with a condition: nine arrows.
-    assert html.count('marker-end="url(#scenario-arrow)"') == 9
+    # Seven options, two of them with a condition: nine ways, one arrow per pair of
+    # steps (both options of the arrival lead to the concern: one arrow "1,2").
+    assert html.count('marker-end="url(#scenario-arrow)"') == 8
+    assert ">1,2</text>" in html and ">2*</text>" in html
     assert 'lang="ar" dir="rtl"' in html
     assert (
         "http://"
