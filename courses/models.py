@@ -259,15 +259,14 @@ class ModulePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().public()
 
-    def exercises(self):
-        """Published children other than lessons (scenarios, quizzes): their page types
-        live in ``quizzes``, which this app does not import, so generic pages (one query)."""
+    def activities(self):
+        """Other published children (quizzes, scenarios): courses knows them only as pages."""
         return self.get_children().live().public().not_type(LessonPage)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
-        context["exercises"] = self.exercises()
+        context["activities"] = self.activities()
         return context
 
 

@@ -63,7 +63,7 @@ def test_scenario_page_offers_a_start_and_is_never_cached(clerk_client, scenario
 
 def test_module_lists_its_scenario(clerk_client, module, scenario):
     html = clerk_client.get(module.url).content.decode()
-    assert "Übungen" in html and scenario.title in html and scenario.url in html
+    assert "Wissen prüfen" in html and scenario.title in html and scenario.url in html
 
 
 def test_step_page_shows_no_feedback_targets_or_scores_before_choosing(clerk_client, scenario):
