@@ -7,7 +7,7 @@ from tests.quizzes.scenario_factories import ScenarioPageFactory
 @pytest.fixture
 def module(catalogue):
     course = CoursePageFactory(parent=catalogue)
-    return ModulePageFactory(parent=course, title="Am Schalter")
+    return ModulePageFactory(parent=course)
 
 
 @pytest.fixture
