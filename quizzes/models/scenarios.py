@@ -1,6 +1,8 @@
 """Branching counter scenarios: the page trainers build, the versions plays are pinned
 to, the plays of clerks and the choices they made."""
 
+from http import HTTPMethod
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -72,6 +74,8 @@ class ScenarioPage(Page):
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
+    # GET shows the overview, POST starts or resumes a play; nothing else is served.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS, HTTPMethod.POST]
 
     class Meta:
         verbose_name = _("counter scenario")

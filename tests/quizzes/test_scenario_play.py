@@ -358,3 +358,9 @@ def test_a_step_image_is_shown_with_its_alternative_text(clerk_client, module):
     assert image_data["alt"] == "Ein voller Warteraum" and image_data["url"]
     html = clerk_client.get(_play_url(play)).content.decode()
     assert f'src="{image_data["url"]}"' in html and 'alt="Ein voller Warteraum"' in html
+
+
+def test_other_methods_on_the_scenario_page_are_refused(clerk_client, scenario):
+    assert clerk_client.put(scenario.url).status_code == 405
+    assert clerk_client.delete(scenario.url).status_code == 405
+    assert not ScenarioPlay.objects.exists()
