@@ -156,6 +156,33 @@ def scenario_play_choose(*, user, play_id: int, turn: int, option: int) -> Choos
     return ChooseResult(play=play, choice=choice, outcome=outcome)
 
 
+@transaction.atomic
+def scenario_play_restart(*, user, play_id: int, turn: int) -> ScenarioPlay:
+    """Give up the open play ``play_id`` (as it stood at ``turn``) and start afresh on the
+    published version. The old play keeps its choices, marked abandoned.
+
+    Raises ``ScenarioPlay.DoesNotExist`` for another person's play and ``ScenarioStale``
+    when the play has moved on or ended (a second click changes nothing).
+    """
+    if not isinstance(turn, int) or isinstance(turn, bool) or not 0 <= turn <= MAX_TURN:
+        raise ScenarioInputError(_("The turn number is not valid."))
+    play = (
+        ScenarioPlay.objects.select_for_update(of=("self",))
+        .select_related("page")
+        .get(pk=play_id, user=user)
+    )
+    if play.status != ScenarioPlay.Status.OPEN or play.turn != turn:
+        raise ScenarioStale(
+            _("This page was out of date: your play had already moved on. Nothing was changed.")
+        )
+    if play.page is None:
+        raise ScenarioUnavailable(_("This scenario is not published."))
+    play.status = ScenarioPlay.Status.ABANDONED
+    play.finished_at = timezone.now()
+    play.save(update_fields=["status", "finished_at", "updated_at"])
+    return scenario_play_start(user=user, page=play.page)
+
+
 def _finish(play: ScenarioPlay, *, definition: dict, ending: dict) -> None:
     step = steps_by_key(definition)[play.step_key]
     play.status = ScenarioPlay.Status.FINISHED

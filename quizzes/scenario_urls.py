@@ -7,4 +7,5 @@ app_name = "scenarios"
 urlpatterns = [
     path("spiel/<int:play_id>/", scenario_views.scenario_play, name="play"),
     path("spiel/<int:play_id>/waehlen/", scenario_views.scenario_choose, name="choose"),
+    path("spiel/<int:play_id>/neu/", scenario_views.scenario_restart, name="restart"),
 ]

@@ -16,7 +16,12 @@ from courses.languages import Language, text_direction
 from quizzes.models import ScenarioPlay
 from quizzes.scenario_graph import DIMENSIONS, ScenarioInputError, dimension_labels, steps_by_key
 from quizzes.scenario_selectors import scenario_choices, scenario_play_for_user
-from quizzes.scenario_services import ScenarioStale, scenario_play_choose
+from quizzes.scenario_services import (
+    ScenarioStale,
+    ScenarioUnavailable,
+    scenario_play_choose,
+    scenario_play_restart,
+)
 
 LANGUAGE_LABELS = {"de": gettext_lazy("German"), **dict(Language.choices)}
 # Longer than any option number or turn a real scenario has.
@@ -143,3 +148,28 @@ def scenario_choose(request, play_id: int):
         play = _own_play(request.user, play_id)
         return scenario_play_render(request, play, error=str(invalid), status=400)
     return redirect("scenarios:play", play_id=play_id)
+
+
+@login_required
+@require_POST
+def scenario_restart(request, play_id: int):
+    """Abandon the open play and start again from the first step (PRG)."""
+    turn = _small_int(request.POST.get("turn"))
+    if turn is None:
+        return scenario_play_render(
+            request,
+            _own_play(request.user, play_id),
+            error=_("The turn number is not valid."),
+            status=400,
+        )
+    try:
+        play = scenario_play_restart(user=request.user, play_id=play_id, turn=turn)
+    except ScenarioPlay.DoesNotExist:
+        raise Http404 from None
+    except ScenarioStale as stale:
+        return scenario_play_render(
+            request, _own_play(request.user, play_id), error=str(stale), status=409
+        )
+    except ScenarioUnavailable:
+        raise Http404 from None
+    return redirect("scenarios:play", play_id=play.pk)

@@ -172,6 +172,7 @@ class ScenarioPlay(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         FINISHED = "finished", _("finished")
+        ABANDONED = "abandoned", _("abandoned")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,6 +203,7 @@ class ScenarioPlay(models.Model):
     passed = models.BooleanField(_("passed"), null=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    # When the play ended: finished at an ending, or abandoned for a fresh start.
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -216,7 +218,7 @@ class ScenarioPlay(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="open", finished_at__isnull=True)
-                | Q(status="finished", finished_at__isnull=False),
+                | Q(status__in=["finished", "abandoned"], finished_at__isnull=False),
                 name="quizzes_scenarioplay_finished_at",
             ),
         ]

@@ -364,3 +364,29 @@ def test_other_methods_on_the_scenario_page_are_refused(clerk_client, scenario):
     assert clerk_client.put(scenario.url).status_code == 405
     assert clerk_client.delete(scenario.url).status_code == 405
     assert not ScenarioPlay.objects.exists()
+
+
+def test_starting_again_from_the_beginning(clerk, clerk_client, scenario):
+    play = _start(clerk_client, scenario)
+    _choose(clerk_client, play, 0)
+    html = clerk_client.get(scenario.url).content.decode()
+    assert "Noch einmal von vorn beginnen" in html
+    url = reverse("scenarios:restart", args=[play.pk])
+    response = clerk_client.post(url, {"turn": 1})
+    assert response.status_code == 302
+    fresh = ScenarioPlay.objects.get(user=clerk, status="open")
+    assert fresh != play and (fresh.step_key, fresh.turn) == ("ankunft", 0)
+    assert response["Location"] == _play_url(fresh)
+    play.refresh_from_db()
+    assert play.status == "abandoned" and play.finished_at is not None
+    assert ScenarioChoice.objects.filter(play=play).count() == 1
+    # The same click again (a second tab) changes nothing.
+    assert clerk_client.post(url, {"turn": 1}).status_code == 409
+    assert ScenarioPlay.objects.filter(user=clerk).count() == 2
+    assert clerk_client.post(url, {"turn": "x"}).status_code == 400
+    # Nobody restarts another person's play.
+    other = _client_for(UserFactory(role=Role.CLERK))
+    fresh_url = reverse("scenarios:restart", args=[fresh.pk])
+    assert other.post(fresh_url, {"turn": 0}).status_code == 404
+    fresh.refresh_from_db()
+    assert fresh.status == "open"
