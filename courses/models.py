@@ -250,7 +250,7 @@ class ModulePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "quizzes.ScenarioPage"]
 
     class Meta:
         verbose_name = _("module")

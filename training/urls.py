@@ -57,6 +57,7 @@ urlpatterns = [
     path("vokabeln/anki/", include("exports.urls")),
     path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
     path("pruefungen/", include("quizzes.urls")),
+    path("szenarien/", include("quizzes.scenario_urls")),
 ]
 
 if settings.DEBUG:

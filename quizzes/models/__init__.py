@@ -45,3 +45,4 @@ __all__ = [
     "TrueFalseQuestion",
     "normalise_answer",
 ]
+from quizzes.models.scenarios import *  # noqa: F403

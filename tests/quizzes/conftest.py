@@ -2,6 +2,7 @@ import pytest
 
 from tests.factories import CoursePageFactory, ModulePageFactory
 from tests.quizzes.factories import one_of_each, quiz_with
+from tests.quizzes.scenario_factories import ScenarioPageFactory
 
 
 @pytest.fixture
@@ -18,3 +19,8 @@ def questions(db):
 @pytest.fixture
 def quiz(module, questions):
     return quiz_with(module, questions)
+
+
+@pytest.fixture
+def scenario(module):
+    return ScenarioPageFactory(parent=module, title="Titel gestern abgelaufen")
