@@ -69,7 +69,7 @@ def test_clerk_plays_a_scenario_with_the_keyboard_on_a_phone(
     _tab_to(page, "Titel gestern abgelaufen")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Titel gestern abgelaufen")
-    _tab_to(page, "Weitermachen")
+    _tab_to(page, "Dort weitermachen")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Das Anliegen")).to_be_visible()
 

@@ -152,7 +152,7 @@ def test_starting_again_resumes_the_open_play(clerk, clerk_client, scenario):
     fresh = Client()
     fresh.login(username=clerk.username, password=PASSWORD)
     html = fresh.get(scenario.url).content.decode()
-    assert "Weitermachen, wo Sie aufgehört haben" in html and _play_url(play) in html
+    assert "Dort weitermachen, wo Sie aufgehört haben" in html and _play_url(play) in html
     assert _start(fresh, scenario) == play
     play.refresh_from_db()
     assert play.step_key == "anliegen"
@@ -336,7 +336,7 @@ def test_each_reader_sees_their_own_scenario_page(clerk_client, scenario):
     other = _client_for(UserFactory(role=Role.CLERK))
     for _ in range(2):
         assert (
-            "Weitermachen, wo Sie aufgehört haben"
+            "Dort weitermachen, wo Sie aufgehört haben"
             in clerk_client.get(scenario.url).content.decode()
         )
         html = other.get(scenario.url).content.decode()
