@@ -153,33 +153,79 @@ def audio_cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / CACHE_DIRNAME
 
 
+class SpeechClips:
+    """Clip lookups for one export: the engine's version, its voices and the cache
+    directory are resolved once, and the directory is listed once, so a cached clip
+    costs a hash and a set lookup (a deck of 10,000 notes looks up 15,000 clips)."""
+
+    def __init__(self, engine: AudioEngine | None = None):
+        self.engine = engine or audio_engine_get()
+        self.directory = os.fspath(audio_cache_dir())
+        self._version: str | None = None
+        self._voices: dict[str, bool] = {}
+        self._present: set[str] | None = None
+
+    def path(self, *, text: str, language: str) -> str:
+        """The cached MP3's path for ``text`` in ``language`` (see ``name``)."""
+        return os.path.join(self.directory, self.name(text=text, language=language))
+
+    def name(self, *, text: str, language: str) -> str:
+        """The file name of the cached MP3 for ``text`` in ``language`` in ``directory``,
+        synthesised only on a miss.
+
+        Raises ``AudioError`` when the engine is missing, the voice is unknown or
+        synthesis fails; the caller decides whether the export goes on without sound.
+        """
+        engine = self.engine
+        if not engine.available:
+            raise AudioError(engine.reason)
+        spoken = _normalised(text)
+        if not spoken:
+            raise AudioError("nothing to speak")
+        voice = self._voices.get(language)
+        if voice is None:
+            voice = self._voices[language] = speech_voice_available(
+                language=language, engine=engine
+            )
+        if not voice:
+            raise AudioError(f"espeak-ng has no voice for {language!r}")
+        if self._version is None:
+            self._version = _engine_version(engine.espeak, engine.lame)
+        key = "\x1f".join([VOICES[language], spoken, self._version])
+        name = f"wb-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.mp3"
+        if self._present is None:
+            try:
+                self._present = set(os.listdir(self.directory))
+            except FileNotFoundError:
+                self._present = set()
+        if name not in self._present:
+            path = os.path.join(self.directory, name)
+            # Not listed: maybe another export has made it since; synthesise only if not.
+            if not os.path.exists(path):
+                _clip_store(path, speech_synthesize(text=text, language=language, engine=engine))
+            self._present.add(name)
+        return name
+
+
+def _clip_store(path: str, mp3: bytes) -> None:
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    # Write beside the target and rename: a parallel export never reads half a file.
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(mp3)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def speech_clip_get(*, text: str, language: str, engine: AudioEngine | None = None) -> Path:
     """The cached MP3 for ``text`` in ``language``, synthesised only on a cache miss.
 
     Raises ``AudioError`` when the engine is missing, the voice is unknown or
     synthesis fails; the caller decides whether the export goes on without sound.
     """
-    engine = engine or audio_engine_get()
-    if not engine.available:
-        raise AudioError(engine.reason)
-    if not _normalised(text):
-        raise AudioError("nothing to speak")
-    if not speech_voice_available(language=language, engine=engine):
-        raise AudioError(f"espeak-ng has no voice for {language!r}")
-    directory = audio_cache_dir()
-    path = directory / speech_clip_name(text=text, language=language, engine=engine)
-    if path.exists():
-        return path
-    mp3 = speech_synthesize(text=text, language=language, engine=engine)
-    directory.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename: a parallel export never reads half a file.
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(mp3)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(SpeechClips(engine).path(text=text, language=language))
