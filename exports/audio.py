@@ -229,3 +229,15 @@ def speech_clip_get(*, text: str, language: str, engine: AudioEngine | None = No
     synthesis fails; the caller decides whether the export goes on without sound.
     """
     return Path(SpeechClips(engine).path(text=text, language=language))
+
+
+def term_spoken_text(*, term, language: str) -> str:
+    """What a card reads aloud for ``term`` in ``language`` ("de" for the German side):
+    the spoken text where one is set, as in the Anki export. Empty when the term has no
+    translation into ``language``."""
+    if language == "de":
+        return term.spoken
+    translation = term.translations_by_language.get(language)
+    if translation is None:
+        return ""
+    return translation.spoken_text or translation.text
