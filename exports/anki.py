@@ -45,6 +45,8 @@ from courses.models import (
     Term,
     TermTranslation,
     Topic,
+    VocabularyPlace,
+    vocabulary_places,
     vocabulary_term_ids,
 )
 from exports.audio import AudioError, SpeechClips
@@ -332,10 +334,12 @@ def _text(value: str) -> str:
     return html.escape(value).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def _tags(term: _TermRow, language: str) -> list[str]:
+def _tags(term: _TermRow, language: str, places: Iterable[VocabularyPlace]) -> list[str]:
     tags = [f"level::{term.level}", f"language::{language}"]
     if term.topic_slug:
         tags.append(f"topic::{term.topic_slug}")
+    # Hierarchical, as module slugs are unique only within their course.
+    tags.extend(f"module::{place.course_slug}::{place.module_slug}" for place in places)
     if term.retired:
         tags.append("retired")
     return sorted(tags)
@@ -460,9 +464,8 @@ def _translations_read(term_ids: list[int]) -> dict[int, dict[str, _Translation]
 
 def _terms_read(
     terms: Iterable[Term],
-) -> tuple[int, Iterator[tuple[_TermRow, dict[str, _Translation]]]]:
-    """How many terms there are, and each term (sorted by key) with its translations by
-    language.
+) -> tuple[list[int], Iterator[tuple[_TermRow, dict[str, _Translation]]]]:
+    """The terms' ids, and each term (sorted by key) with its translations by language.
 
     A queryset is read as plain rows, in chunks: first the keys, then the terms with
     their topic and their translations, ``_READ_CHUNK`` at a time. Model instances and
@@ -486,7 +489,7 @@ def _terms_read(
             key=lambda row: row.key,
         )
         translations = _translations_read([row.pk for row in rows])
-        return len(rows), ((row, translations[row.pk]) for row in rows)
+        return [row.pk for row in rows], ((row, translations[row.pk]) for row in rows)
 
     # Sorted here, not by the database, whose collation may order "a-b" and "ab" apart
     # from Python; the order of the notes must not depend on the server.
@@ -503,7 +506,7 @@ def _terms_read(
             for pk in ids:
                 yield rows[pk], translations[pk]
 
-    return len(keys), chunks()
+    return [pk for _key, pk in keys], chunks()
 
 
 def anki_deck_build(
@@ -535,9 +538,10 @@ def anki_deck_build(
         )
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
-    term_count, terms = _terms_read(terms)
-    if not term_count:
+    term_ids, terms = _terms_read(terms)
+    if not term_ids:
         raise ValueError("no terms to export")
+    places = vocabulary_places(term_ids)
 
     model = vocabulary_model()
     speech = _Speech(requested=audio)
@@ -550,7 +554,7 @@ def anki_deck_build(
         all_decks[language] = _Deck(stable_id(DECK_ID_PREFIX + name), name, modified=0, model=model)
     skipped: dict[str, list[str]] = {language: [] for language in languages}
     cards_written = 0
-    total_steps = len(languages) * term_count
+    total_steps = len(languages) * len(term_ids)
     newest = None
     steps_done = 0
     # One pass over the terms: the German side (escaping, its clip) is made once per
@@ -590,7 +594,7 @@ def anki_deck_build(
             }
             cards_written += all_decks[language].note_add(
                 fields=[fields.get(name, "") for name in FIELDS],
-                tags=_tags(term, language),
+                tags=_tags(term, language, places.get(term.pk, ())),
                 guid=note_guid(key=term.key, language=language),
             )
     decks = [deck for deck in all_decks.values() if deck.rows]
@@ -600,7 +604,12 @@ def anki_deck_build(
         language: len(deck.rows) for language, deck in all_decks.items() if deck.rows
     }
 
-    # The package timestamp is the newest change of what is exported.
+    # The package timestamp is the newest change of what is exported: a term, or a lesson
+    # that put it into a module (its module tag), or Anki would not take the new tags.
+    for term_places in places.values():
+        for place in term_places:
+            if place.published_at is not None and place.published_at > newest:
+                newest = place.published_at
     timestamp = int(newest.timestamp())
     for deck in decks:
         deck.modified = timestamp
