@@ -49,7 +49,7 @@ from courses.models import (
     vocabulary_places,
     vocabulary_term_ids,
 )
-from exports.audio import AudioError, SpeechClips
+from exports.audio import AudioError, SpeechClips, audio_clips_used
 
 DECK_ROOT = "Willkommensbehörde::Vokabeln"
 MODEL_NAME = "Willkommensbehörde Vokabel"
@@ -615,6 +615,7 @@ def anki_deck_build(
         deck.modified = timestamp
     media = [os.path.join(speech.clips.directory, name) for name in sorted(speech.files)]
     content = _package_write(decks, media=media, timestamp=timestamp)
+    audio_clips_used(media)
 
     return DeckBuild(
         content=content,

@@ -9,17 +9,21 @@ exports stay read-only towards the database.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+
+from courses.models import Term, TermTranslation
 
 # espeak-ng voice per language code (German plus the client languages of the termbase).
 VOICES: dict[str, str] = {
@@ -189,10 +193,7 @@ class SpeechClips:
             )
         if not voice:
             raise AudioError(f"espeak-ng has no voice for {language!r}")
-        if self._version is None:
-            self._version = _engine_version(engine.espeak, engine.lame)
-        key = "\x1f".join([VOICES[language], spoken, self._version])
-        name = f"wb-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.mp3"
+        name = self.name_of(spoken=spoken, language=language)
         if self._present is None:
             try:
                 self._present = set(os.listdir(self.directory))
@@ -205,6 +206,63 @@ class SpeechClips:
                 _clip_store(path, speech_synthesize(text=text, language=language, engine=engine))
             self._present.add(name)
         return name
+
+    def name_of(self, *, spoken: str, language: str) -> str:
+        """The clip's file name for normalised ``spoken`` text (it may not exist yet)."""
+        if self._version is None:
+            self._version = _engine_version(self.engine.espeak, self.engine.lame)
+        key = "\x1f".join([VOICES[language], spoken, self._version])
+        return f"wb-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.mp3"
+
+
+def audio_clips_used(paths) -> None:
+    """Marks clips as just used (their mtime), for ``audio_cache_purge(unused_days=...)``:
+    access times are not kept on every file system."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):  # purged meanwhile: made again on demand
+            os.utime(path)
+
+
+@dataclass
+class AudioPurge:
+    deleted: list[str]
+    kept: int
+
+
+def audio_cache_purge(
+    *,
+    referenced: set[str] | None = None,
+    unused_before: float | None = None,
+    dry_run: bool = False,
+) -> AudioPurge:
+    """Deletes the cached clips whose names are not in ``referenced`` (when given) or
+    whose last use (mtime) is before the epoch time ``unused_before`` (when given), and
+    leftovers of interrupted writes. Clips are made again on demand, so deleting one
+    costs a synthesis, never a broken deck."""
+    directory = audio_cache_dir()
+    deleted, kept = [], 0
+    if not directory.is_dir():
+        return AudioPurge(deleted, kept)
+    stale_part = time.time() - 3600
+    for entry in sorted(os.scandir(directory), key=lambda entry: entry.name):
+        if not entry.is_file():
+            continue
+        modified = entry.stat().st_mtime
+        if entry.name.endswith(".part"):
+            doomed = modified < stale_part
+        elif entry.name.endswith(".mp3"):
+            doomed = (referenced is not None and entry.name not in referenced) or (
+                unused_before is not None and modified < unused_before
+            )
+        else:
+            doomed = False
+        if not doomed:
+            kept += 1
+            continue
+        deleted.append(entry.name)
+        if not dry_run:
+            Path(entry.path).unlink(missing_ok=True)
+    return AudioPurge(deleted, kept)
 
 
 def _clip_store(path: str, mp3: bytes) -> None:
@@ -229,6 +287,28 @@ def speech_clip_get(*, text: str, language: str, engine: AudioEngine | None = No
     synthesis fails; the caller decides whether the export goes on without sound.
     """
     return Path(SpeechClips(engine).path(text=text, language=language))
+
+
+def audio_clips_referenced(*, engine: AudioEngine | None = None) -> set[str]:
+    """The names of the clips the termbase (retired terms included: update decks carry
+    them) would use now: each term's German and each translation in its language."""
+    clips = SpeechClips(engine)
+    if not clips.engine.available:
+        raise AudioError(clips.engine.reason)
+    names = set()
+
+    def add(text: str, language: str) -> None:
+        spoken = _normalised(text)
+        if spoken and language in VOICES:
+            names.add(clips.name_of(spoken=spoken, language=language))
+
+    for article, term, spoken_text in Term.objects.values_list("article", "term", "spoken_text"):
+        add(spoken_text or (f"{article} {term}" if article else term), "de")  # Term.spoken
+    for language, text, spoken_text in TermTranslation.objects.values_list(
+        "language", "text", "spoken_text"
+    ):
+        add(spoken_text or text, language)
+    return names
 
 
 def term_spoken_text(*, term, language: str) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from courses.languages import Language
 from courses.models import Term
-from exports.audio import AudioError, speech_clip_get, term_spoken_text
+from exports.audio import AudioError, audio_clips_used, speech_clip_get, term_spoken_text
 from exports.deck_exports import (
     IMMEDIATE_MAX_NOTES,
     deck_coverage,
@@ -150,6 +150,7 @@ def term_audio(request, pk: int, language: str):
             status=503,
             content_type="text/plain; charset=utf-8",
         )
+    audio_clips_used([path])
     response = FileResponse(path.open("rb"), content_type="audio/mpeg")
     # The URL names the term, not the sound: a corrected spoken text must reach the
     # clerk soon, so the browser may keep a clip for an hour only.
