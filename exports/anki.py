@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import itertools
 import json
 import os
@@ -385,8 +384,10 @@ def _package_write(decks: list[_Deck], *, media: list[str], timestamp: int) -> b
         }
         for index, path in enumerate(media):
             entries[str(index)] = (path, zipfile.ZIP_STORED)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
+        # Zipped into a file and read once: a BytesIO and its getvalue() would hold the
+        # package twice at the peak.
+        package = os.path.join(directory, "deck.apkg")
+        with zipfile.ZipFile(package, "w") as archive:
             for name in sorted(entries):
                 source, method = entries[name]
                 info = zipfile.ZipInfo(name, date_time=date_time)
@@ -402,7 +403,8 @@ def _package_write(decks: list[_Deck], *, media: list[str], timestamp: int) -> b
                 )
                 with open(source, "rb") as file, archive.open(info, "w") as entry:
                     shutil.copyfileobj(file, entry, 1 << 20)
-        return buffer.getvalue()
+        with open(package, "rb") as file:
+            return file.read()
 
 
 class _TermRow(NamedTuple):
