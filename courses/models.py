@@ -1,5 +1,8 @@
 """Course content (catalogue, course, module, lesson pages) and the service-vocabulary termbase."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
@@ -293,6 +296,21 @@ class LessonPage(Page):
 # --- Content generation ----------------------------------------------------------------
 
 
+def _vocabulary_block_term_ids(body) -> list[int]:
+    """Term ids in the vocabulary blocks of one lesson's stored stream, in order."""
+    ids = []
+    for block in body.raw_data:
+        if block["type"] != "vocabulary":
+            continue
+        for item in block["value"].get("terms") or []:
+            # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
+            # since Wagtail 2.16; older content holds the bare pk.
+            pk = item.get("value") if isinstance(item, dict) else item
+            if isinstance(pk, int):
+                ids.append(pk)
+    return ids
+
+
 def vocabulary_term_ids(ancestor: Page) -> list[int]:
     """Ids of the terms in the vocabulary blocks of the published lessons under ``ancestor``
     (``ancestor`` itself included, so a lesson gives its own terms), in reading order.
@@ -308,16 +326,47 @@ def vocabulary_term_ids(ancestor: Page) -> list[int]:
     )
     ids: dict[int, None] = {}
     for body in bodies:
-        for block in body.raw_data:
-            if block["type"] != "vocabulary":
-                continue
-            for item in block["value"].get("terms") or []:
-                # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
-                # since Wagtail 2.16; older content holds the bare pk.
-                pk = item.get("value") if isinstance(item, dict) else item
-                if isinstance(pk, int):
-                    ids[pk] = None
+        for pk in _vocabulary_block_term_ids(body):
+            ids[pk] = None
     return list(ids)
+
+
+@dataclass(frozen=True)
+class VocabularyPlace:
+    """A published module whose lessons teach a term, and when such a lesson last changed."""
+
+    course_slug: str
+    module_slug: str
+    published_at: datetime.datetime | None
+
+
+def vocabulary_places(term_ids) -> dict[int, list[VocabularyPlace]]:
+    """For each of ``term_ids``: the published modules whose published lessons hold it in a
+    vocabulary block (one entry per module, sorted), in three queries whatever the number
+    of terms or lessons."""
+    wanted = set(term_ids)
+    lessons = LessonPage.objects.live().values_list("path", "body", "last_published_at")
+    modules = dict(ModulePage.objects.live().values_list("path", "slug"))
+    courses = dict(CoursePage.objects.live().values_list("path", "slug"))
+    found: dict[int, dict[tuple[str, str], datetime.datetime | None]] = {}
+    step = ModulePage.steplen
+    for path, body, published_at in lessons:
+        module_path = path[: len(path) - step]
+        module_slug = modules.get(module_path)
+        course_slug = courses.get(module_path[: len(module_path) - step])
+        if module_slug is None or course_slug is None:
+            continue  # the module or course is not published
+        for pk in set(_vocabulary_block_term_ids(body)) & wanted:
+            places = found.setdefault(pk, {})
+            key = (course_slug, module_slug)
+            newest = places.get(key)
+            if published_at is not None and (newest is None or published_at > newest):
+                newest = published_at
+            places[key] = newest
+    return {
+        pk: [VocabularyPlace(c, m, when) for (c, m), when in sorted(places.items())]
+        for pk, places in found.items()
+    }
 
 
 class ContentGeneration(models.Model):

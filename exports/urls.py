@@ -9,4 +9,6 @@ urlpatterns = [
     path("export/<int:pk>/", views.deck_export_status, name="status"),
     path("export/<int:pk>/status.json", views.deck_export_status_json, name="status-json"),
     path("export/<int:pk>/datei/", views.deck_export_download, name="download"),
+    # Linked by name from the review page (training/vocabulary/review.html).
+    path("audio/<int:pk>/<str:language>.mp3", views.term_audio, name="audio"),
 ]

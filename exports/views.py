@@ -1,14 +1,18 @@
 """Anki deck downloads for signed-in people: the form, and the status and file of a
-background export (visible to its owner only)."""
+background export (visible to its owner only); and the spoken terms the review in the
+browser plays."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from courses.languages import Language
+from courses.models import Term
+from exports.audio import AudioError, audio_clips_used, speech_clip_get, term_spoken_text
 from exports.deck_exports import (
     IMMEDIATE_MAX_NOTES,
     deck_coverage,
@@ -123,3 +127,32 @@ def deck_export_download(request, pk: int):
         filename=export.filename,
         content_type=APKG_CONTENT_TYPE,
     )
+
+
+@login_required
+@require_GET
+def term_audio(request, pk: int, language: str):
+    """The spoken German term (``de``) or translation of an active term as MP3, for the
+    review in the browser: synthesised by espeak-ng on the first request, then served from
+    the clip cache. 404 for a retired or unknown term or a missing translation; 503 where
+    espeak-ng or its voice is missing (the review page hides its button then)."""
+    if language != "de" and language not in Language.values:
+        raise Http404("no such language")
+    term = get_object_or_404(Term.objects.active().prefetch_related("translations"), pk=pk)
+    text = term_spoken_text(term=term, language=language)
+    if not text.strip():
+        raise Http404("no translation into this language")
+    try:
+        path = speech_clip_get(text=text, language=language)
+    except AudioError as error:
+        return HttpResponse(
+            _("Audio is not available: %(reason)s") % {"reason": error},
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    audio_clips_used([path])
+    response = FileResponse(path.open("rb"), content_type="audio/mpeg")
+    # The URL names the term, not the sound: a corrected spoken text must reach the
+    # clerk soon, so the browser may keep a clip for an hour only.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -53,6 +53,35 @@
     }
   }
 
+  // "Listen": plays the spoken term in the page (without this script the link opens the
+  // MP3). Where the server has no speech (espeak-ng missing: HTTP 503) the buttons go
+  // away and a status line says so.
+  var audioStatus = document.querySelector("[data-review-audio-status]");
+  var listens = document.querySelectorAll("[data-review-audio]");
+  function audioUnavailable() {
+    for (var i = 0; i < listens.length; i++) {
+      listens[i].parentNode.hidden = true;
+    }
+    if (audioStatus) {
+      audioStatus.textContent = back.getAttribute("data-audio-unavailable") || "";
+    }
+  }
+  Array.prototype.forEach.call(listens, function (link) {
+    var sound = null;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (!sound) {
+        sound = new Audio(link.href);
+        sound.addEventListener("error", audioUnavailable);
+      }
+      sound.currentTime = 0;
+      var playing = sound.play();
+      if (playing && playing.catch) {
+        playing.catch(function () {});  // reported by the error event above
+      }
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) {
       return;
@@ -60,6 +89,9 @@
     var target = event.target;
     if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) {
       return;
+    }
+    if (target && target.hasAttribute && target.hasAttribute("data-review-audio")) {
+      return;  // Enter on "Listen" plays it
     }
     if (!shown() && (event.key === " " || event.key === "Enter")) {
       event.preventDefault();

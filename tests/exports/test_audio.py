@@ -117,13 +117,15 @@ def test_second_export_reuses_the_cache(synthesis_calls):
     terms = [term_touch(TermFactory()), term_touch(TermFactory())]
     first = anki_deck_build(terms=terms, languages=["tr"], audio=True, direction="both")
     assert len(synthesis_calls) == 4
-    cached = {path: path.stat().st_mtime_ns for path in audio_cache_dir().glob("*.mp3")}
+    # Inodes, not mtimes: each use refreshes a clip's mtime (purge_audio_cache --days),
+    # while a rewritten clip would be a new file renamed into place.
+    cached = {path: path.stat().st_ino for path in audio_cache_dir().glob("*.mp3")}
     assert len(cached) == 4
 
     again = anki_deck_build(terms=terms, languages=["tr"], audio=True, direction="both")
 
     assert len(synthesis_calls) == 4
-    assert {path: path.stat().st_mtime_ns for path in audio_cache_dir().glob("*.mp3")} == cached
+    assert {path: path.stat().st_ino for path in audio_cache_dir().glob("*.mp3")} == cached
     assert again.content == first.content
 
 
