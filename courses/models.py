@@ -1,5 +1,6 @@
 """Course content (catalogue, course, module, lesson pages) and the service-vocabulary termbase."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
@@ -211,6 +212,15 @@ class CoursePage(Page):
     audience = models.CharField(_("audience"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo content"), default=False)
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity in months"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long a completion stays valid, e.g. 24. Before it expires the clerk is "
+            "told and the course opens again. Empty: valid without limit."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -218,6 +228,7 @@ class CoursePage(Page):
         FieldPanel("intro"),
         FieldPanel("audience"),
         FieldPanel("duration_minutes"),
+        FieldPanel("validity_months"),
         FieldPanel("is_demo"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("intro")]
@@ -241,12 +252,23 @@ class ModulePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
     objectives = RichTextField(_("learning objectives"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    vocabulary_goal_percent = models.PositiveSmallIntegerField(
+        _("vocabulary goal (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Share of this module's terms a clerk must have learned in the vocabulary "
+            "review for the module to count as complete, e.g. 80. Empty: no goal."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("objectives"),
         FieldPanel("duration_minutes"),
+        FieldPanel("vocabulary_goal_percent"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CoursePage"]
@@ -266,14 +288,25 @@ class ModulePage(Page):
 
 
 class LessonPage(Page):
+    class CompletionMode(models.TextChoices):
+        MARKED_DONE = "marked", _("When the clerk marks it as done")
+        END_REACHED = "end", _("When the clerk reaches its end")
+
     intro = models.TextField(_("introduction"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    completion_mode = models.CharField(
+        _("counts as complete"),
+        max_length=10,
+        choices=CompletionMode.choices,
+        default=CompletionMode.MARKED_DONE,
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("duration_minutes"),
+        FieldPanel("completion_mode"),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -303,15 +336,23 @@ def vocabulary_term_ids(ancestor: Page) -> list[int]:
     )
     ids: dict[int, None] = {}
     for body in bodies:
-        for block in body.raw_data:
-            if block["type"] != "vocabulary":
-                continue
-            for item in block["value"].get("terms") or []:
-                # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
-                # since Wagtail 2.16; older content holds the bare pk.
-                pk = item.get("value") if isinstance(item, dict) else item
-                if isinstance(pk, int):
-                    ids[pk] = None
+        ids.update(dict.fromkeys(body_term_ids(body)))
+    return list(ids)
+
+
+def body_term_ids(body) -> list[int]:
+    """Ids of the terms in the vocabulary blocks of one lesson body (a ``StreamValue``),
+    in reading order; lets callers read many lessons' bodies in one query."""
+    ids: dict[int, None] = {}
+    for block in body.raw_data:
+        if block["type"] != "vocabulary":
+            continue
+        for item in block["value"].get("terms") or []:
+            # ListBlock items are stored as {"type": "item", "value": pk, "id": ...}
+            # since Wagtail 2.16; older content holds the bare pk.
+            pk = item.get("value") if isinstance(item, dict) else item
+            if isinstance(pk, int):
+                ids[pk] = None
     return list(ids)
 
 
