@@ -318,6 +318,7 @@ class Assignment(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
+        permissions = [("assign_to_roles", _("Can assign training to every team and role"))]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -1,0 +1,92 @@
+"""The reader's own progress, rendered in the frame of base.html.
+
+Course, module and lesson pages are cached as HTML shared by every reader
+(``courses/page_cache.py``); what concerns the reader is rendered here, outside the
+captured blocks, for every request: on a miss from the page in the context, on a hit
+from the page id the cache entry carries. Nothing rendered here is ever cached.
+"""
+
+from django import template
+from django.template.loader import render_to_string
+
+from courses.models import CoursePage, LessonPage, ModulePage
+from training.completion import progress_snapshot
+from training.models import LessonProgress
+
+register = template.Library()
+
+_LESSON = LessonPage._meta.label_lower
+_MODULE = ModulePage._meta.label_lower
+_COURSE = CoursePage._meta.label_lower
+
+
+def _shown_page(context) -> tuple[int | None, str, object | None]:
+    page = context.get("page")
+    if page is not None and getattr(page, "pk", None) is not None:
+        return page.pk, page._meta.label_lower, page
+    entry = context.get("page_cache")
+    if entry is not None and getattr(entry, "page_id", None) is not None:
+        return entry.page_id, entry.page_model, None
+    return None, "", None
+
+
+@register.simple_tag(takes_context=True)
+def progress_frame(context) -> str:
+    request = context.get("request")
+    user = context.get("user")
+    if request is None or user is None or not user.is_authenticated:
+        return ""
+    if getattr(request, "is_preview", False):
+        return ""
+    page_id, model, page = _shown_page(context)
+    if page_id is None or model not in {_LESSON, _MODULE, _COURSE}:
+        return ""
+    if model == _LESSON:
+        return _lesson_frame(request, user, page_id, page)
+    return _container_frame(request, user, page_id, model)
+
+
+def _lesson_frame(request, user, page_id, page) -> str:
+    if page is None:
+        page = LessonPage.objects.only("id", "completion_mode").filter(pk=page_id).first()
+        if page is None:
+            return ""
+    progress = LessonProgress.objects.filter(user=user, lesson_id=page_id).first()
+    # The visit itself is written once the response is complete (LessonVisitMiddleware).
+    request.progress_lesson_shown = page_id
+    return render_to_string(
+        "training/includes/lesson_frame.html",
+        {
+            "lesson_id": page_id,
+            "completion_mode": page.completion_mode,
+            "end_mode": page.completion_mode == LessonPage.CompletionMode.END_REACHED,
+            "completed_at": progress.completed_at if progress else None,
+        },
+        request=request,
+    )
+
+
+def _container_frame(request, user, page_id, model) -> str:
+    snapshot = progress_snapshot(user_ids=[user.pk], page_ids=[page_id])
+    state = snapshot.state(user.pk, page_id)
+    items = []
+    if model == _COURSE:
+        for module_id in snapshot.module_ids_of(page_id):
+            items.append((snapshot.modules[module_id], snapshot.module_state(user.pk, module_id)))
+    else:
+        module_state = (
+            snapshot.module_state(user.pk, page_id) if page_id in snapshot.specs else None
+        )
+        for lesson_id in snapshot.lesson_ids_of(page_id):
+            done = module_state is not None and lesson_id in module_state.lessons_done
+            items.append((snapshot.lessons[lesson_id], done))
+    return render_to_string(
+        "training/includes/container_frame.html",
+        {
+            "is_course": model == _COURSE,
+            "state": state,
+            "items": items,
+            "continue_lesson": snapshot.continue_lesson(user.pk, page_id),
+        },
+        request=request,
+    )
