@@ -19,14 +19,18 @@ from training.completion import progress_snapshot, recertification_due_days
 from training.models import CourseCompletion, LessonProgress, User
 
 
-def lesson_visit_record(*, user: User, lesson_id: int, now: dt.datetime | None = None) -> None:
+def lesson_visit_record(
+    *, user: User, lesson_id: int, known: bool = True, now: dt.datetime | None = None
+) -> None:
     """Notes that the person is on the lesson now (for "continue where I stopped").
 
-    One UPDATE for every visit but the first; the unique constraint settles two first
-    visits at once.
+    One query: an UPDATE when the caller knows a row exists (``known``), else an INSERT;
+    the unique constraint settles two first visits at once.
     """
     now = now or timezone.now()
-    if LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(last_visited_at=now):
+    if known and LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(
+        last_visited_at=now
+    ):
         return
     try:
         with transaction.atomic():

@@ -110,8 +110,8 @@ def test_one_readers_progress_never_reaches_another(course, clerk, clerk_client)
 def test_lesson_hit_costs_fixed_queries(course, clerk_client, django_assert_num_queries):
     first, _ = _lessons(course)
     clerk_client.get(first.url)
-    # session, user, generation; the lesson's mode, the reader's progress; the visit.
-    with django_assert_num_queries(6):
+    # session, user, generation; the lesson's mode with the reader's progress; the visit.
+    with django_assert_num_queries(5):
         response = clerk_client.get(first.url)
     assert response.status_code == 200
 
