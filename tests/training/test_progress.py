@@ -159,3 +159,30 @@ def test_frame_is_not_in_the_cached_content(course, clerk_client):
     assert "progress-frame" not in entry.content
     assert entry.page_id == first.pk
     assert not re.search(r"erledigt", entry.content, re.IGNORECASE)
+
+
+def test_trainer_requires_recertification_in_the_admin(course, trainer_client, clerk):
+    first, second = _lessons(course)
+    for lesson in (first, second):
+        lesson_complete(user=clerk, lesson_id=lesson.pk, how="marked")
+    module = first.get_parent()
+    page = trainer_client.get("/admin/rezertifizierung/")
+    assert page.status_code == 200
+    refused = trainer_client.post("/admin/rezertifizierung/", {"modules": [module.pk]})
+    assert refused.status_code == 200 and not RecertificationRequirement.objects.exists()
+    response = trainer_client.post(
+        "/admin/rezertifizierung/", {"modules": [module.pk], "reason": "Neues Gesetz"}
+    )
+    assert response.status_code == 302
+    (requirement,) = RecertificationRequirement.objects.all()
+    assert requirement.module_id == module.pk and requirement.reason == "Neues Gesetz"
+    from training.records import person_record  # noqa: F401
+    from training.completion import progress_snapshot
+
+    snapshot = progress_snapshot(user_ids=[clerk.pk], page_ids=[course.pk])
+    assert not snapshot.state(clerk.pk, course.pk).complete
+
+
+def test_managers_and_clerks_cannot_require_recertification(clerk_client, manager):
+    assert clerk_client.get("/admin/rezertifizierung/").status_code == 403
+    assert _signed_in(manager).get("/admin/rezertifizierung/").status_code == 403
