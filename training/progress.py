@@ -143,3 +143,9 @@ def renewal_due_date(snapshot, user_id: int, page_id: int) -> dt.date | None:
         if changed is not None and (latest is None or latest.completed_at < changed):
             candidates.append(dates.add_days(dates.local_date(changed), recertification_due_days()))
     return min(candidates) if candidates else None
+
+
+def notifications_set(*, user: User, weekly_digest: bool) -> None:
+    """Opts in to or out of the managers' weekly digest."""
+    User.objects.filter(pk=user.pk).update(weekly_digest=weekly_digest)
+    user.weekly_digest = weekly_digest

@@ -22,7 +22,7 @@ from training.assignments import (
 )
 from training.forms_assignments import AssignmentForm
 from training.models import Membership, Team, User
-from training.progress import lesson_complete
+from training.progress import lesson_complete, notifications_set
 from training.records import person_record, training_records
 from training.vocabulary import vocabulary_due
 
@@ -173,3 +173,15 @@ def assignment_withdraw_view(request, assignment_id: int):
     assignment_withdraw(actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was withdrawn."))
     return redirect("training:assignments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The manager's weekly digest: on or off."""
+    if request.method == "POST":
+        wanted = request.POST.get("weekly_digest") == "on"
+        notifications_set(user=request.user, weekly_digest=wanted)
+        messages.success(request, _("Your choice was saved."))
+        return redirect("training:notifications")
+    return render(request, "training/notifications.html", {})

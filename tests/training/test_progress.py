@@ -176,8 +176,8 @@ def test_trainer_requires_recertification_in_the_admin(course, trainer_client, c
     assert response.status_code == 302
     (requirement,) = RecertificationRequirement.objects.all()
     assert requirement.module_id == module.pk and requirement.reason == "Neues Gesetz"
-    from training.records import person_record  # noqa: F401
     from training.completion import progress_snapshot
+    from training.records import person_record  # noqa: F401
 
     snapshot = progress_snapshot(user_ids=[clerk.pk], page_ids=[course.pk])
     assert not snapshot.state(clerk.pk, course.pk).complete
