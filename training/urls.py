@@ -77,6 +77,9 @@ urlpatterns = [
     path("vokabeln/anki/", include("exports.urls")),
     path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
     path("meine-fortbildung/", include((training_patterns, "training"))),
+    path("meine-fortbildung/zertifikat/", include("exports.certificate_urls")),
+    # Public: anyone holding a certificate's code may check it (no sign-in).
+    path("zertifikat-pruefen/", views_progress.certificate_verify, name="certificate_verify"),
 ]
 
 if settings.DEBUG:

@@ -20,6 +20,7 @@ from training.assignments import (
     managed_member_ids,
     may_manage_assignments,
 )
+from training.certificates import certificate_code_normalise, certificate_is_valid
 from training.forms_assignments import AssignmentForm
 from training.models import Membership, Team, User
 from training.progress import lesson_complete, notifications_set
@@ -185,3 +186,16 @@ def notifications(request):
         messages.success(request, _("Your choice was saved."))
         return redirect("training:notifications")
     return render(request, "training/notifications.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_verify(request):
+    """Public: is this certificate code valid? Nothing else about the certificate."""
+    result = None
+    code = ""
+    if request.method == "POST":
+        code = certificate_code_normalise(request.POST.get("code", ""))[:40]
+        result = certificate_is_valid(code)
+    response = render(request, "training/certificate_verify.html", {"result": result, "code": code})
+    response["Cache-Control"] = "private, no-store"
+    return response
