@@ -23,7 +23,7 @@ from training.assignments import (
 from training.certificates import certificate_code_normalise, certificate_is_valid
 from training.forms_assignments import AssignmentForm
 from training.models import Membership, Team, User
-from training.progress import lesson_complete, notifications_set
+from training.progress import course_completion_record, lesson_complete, notifications_set
 from training.records import person_record, training_records
 from training.vocabulary import vocabulary_due
 
@@ -47,6 +47,12 @@ def lesson_done(request, lesson_id: int):
 
 def _record_context(request, person: User) -> dict:
     record = person_record(user=person, request=request)
+    if person == request.user and record.unrecorded_courses:
+        # Complete under the rules without a completion of this round yet: finished by
+        # something other than a lesson (a vocabulary goal reached in the review, say).
+        for course in record.unrecorded_courses:
+            course_completion_record(user=person, course=course)
+        record = person_record(user=person, request=request)
     return {
         "person": person,
         "record": record,

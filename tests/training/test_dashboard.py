@@ -178,3 +178,51 @@ def test_clerk_sees_only_own_record(catalogue, clerk, clerk_client, administrato
 def test_signed_out_people_go_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/konto/anmelden/" in response.url
+
+
+def test_vocabulary_goal_counts_towards_the_module(catalogue, clerk, clerk_client, administrator):
+    import json
+
+    from tests.factories import TermFactory
+    from training.models import VocabularyCard
+    from training.vocabulary import vocabulary_deck_ensure
+
+    terms = TermFactory.create_batch(5)
+    course = CoursePageFactory(parent=catalogue, title="Wortschatz")
+    module = ModulePageFactory(parent=course, vocabulary_goal_percent=80)
+    body = [{"type": "vocabulary", "value": {"title": "", "terms": [t.pk for t in terms]}}]
+    lesson = LessonPageFactory(parent=module, body=json.dumps(body))
+    _assign(administrator, course, clerk)
+    lesson_complete(user=clerk, lesson_id=lesson.pk, how="marked")
+    (item,) = person_record(user=clerk).items
+    assert item.status == "in_progress" and item.percent == 50  # lesson done, goal not
+    assert item.state.modules[0].vocabulary_needed == 4
+    vocabulary_deck_ensure(user=clerk, terms=terms, language="en", direction="de-x")
+    vocabulary_deck_ensure(user=clerk, terms=terms[:2], language="ar", direction="x-de")
+    # Learned: in review with a stability of at least 21 days, in any language/direction.
+    VocabularyCard.objects.filter(user=clerk, term__in=terms[:3], language="en").update(
+        state=VocabularyCard.State.REVIEW, stability=30
+    )
+    assert (
+        VocabularyCard.objects.filter(user=clerk, term=terms[3], language="en").update(
+            state=VocabularyCard.State.REVIEW,
+            stability=5,  # not yet stable enough
+        )
+        == 1
+    )
+    assert person_record(user=clerk).items[0].status == "in_progress"
+    VocabularyCard.objects.filter(user=clerk, term=terms[1], language="ar").update(
+        state=VocabularyCard.State.REVIEW,
+        stability=40,  # the same term again: still 3
+    )
+    assert person_record(user=clerk).items[0].status == "in_progress"
+    VocabularyCard.objects.filter(user=clerk, term=terms[4], language="en").update(
+        state=VocabularyCard.State.REVIEW, stability=21
+    )
+    assert person_record(user=clerk).items[0].status == "complete"
+    # The dashboard records the completion the review brought about.
+    assert not CourseCompletion.objects.exists()
+    clerk_client.get(URL)
+    assert CourseCompletion.objects.filter(user=clerk, course=course).count() == 1
+    clerk_client.get(URL)
+    assert CourseCompletion.objects.count() == 1
