@@ -29,7 +29,7 @@ def _pdf() -> FPDF:
 
 def _line(pdf: FPDF, text: str, size: int, style: str = "", space: float = 4) -> None:
     pdf.set_font("DejaVu", style, size)
-    pdf.multi_cell(0, size * 0.5, text, align="C")
+    pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(space)
 
 
