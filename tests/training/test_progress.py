@@ -186,3 +186,19 @@ def test_trainer_requires_recertification_in_the_admin(course, trainer_client, c
 def test_managers_and_clerks_cannot_require_recertification(clerk_client, manager):
     assert clerk_client.get("/admin/rezertifizierung/").status_code == 403
     assert _signed_in(manager).get("/admin/rezertifizierung/").status_code == 403
+
+
+@pytest.mark.parametrize("lessons", [1, 5])
+def test_module_page_hit_costs_fixed_queries(catalogue, clerk, lessons, django_assert_num_queries):
+    course = CoursePageFactory(parent=catalogue)
+    module = ModulePageFactory(parent=course)
+    for _ in range(lessons):
+        lesson = LessonPageFactory(parent=module)
+        lesson_complete(user=clerk, lesson_id=lesson.pk, how="marked")
+    client = _signed_in(clerk)
+    client.get(module.url)
+    # session, user, generation; the frame's snapshot: targets, modules, courses, lessons,
+    # progress, recertifications, completions (all done: no "continue" link).
+    with django_assert_num_queries(10):
+        html = client.get(module.url).content.decode()
+    assert "100 % erledigt" in html
