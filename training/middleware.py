@@ -179,6 +179,8 @@ class LessonVisitMiddleware:
         if shown is not None and request.method == "GET" and response.status_code == 200:
             from training.progress import lesson_visit_record
 
-            lesson_id, known = shown
-            lesson_visit_record(user=request.user, lesson_id=lesson_id, known=known)
+            lesson_id, known, last_visit = shown
+            lesson_visit_record(
+                user=request.user, lesson_id=lesson_id, known=known, last_visit=last_visit
+            )
         return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -19,15 +20,29 @@ from training.completion import progress_snapshot, recertification_due_days
 from training.models import CourseCompletion, LessonProgress, User
 
 
+def visit_resolution() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "TRAINING_VISIT_RESOLUTION_SECONDS", 60)))
+
+
 def lesson_visit_record(
-    *, user: User, lesson_id: int, known: bool = True, now: dt.datetime | None = None
+    *,
+    user: User,
+    lesson_id: int,
+    known: bool = True,
+    last_visit: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Notes that the person is on the lesson now (for "continue where I stopped").
 
     One query: an UPDATE when the caller knows a row exists (``known``), else an INSERT;
-    the unique constraint settles two first visits at once.
+    the unique constraint settles two first visits at once. Nothing when the caller read
+    a visit of this lesson (``last_visit``) less than ``TRAINING_VISIT_RESOLUTION_SECONDS``
+    ago: a reload or a jump back within a minute need no write (a page view with a
+    committed write costs about three reads' time).
     """
     now = now or timezone.now()
+    if known and last_visit is not None and now - last_visit < visit_resolution():
+        return
     if known and LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(
         last_visited_at=now
     ):

@@ -55,14 +55,15 @@ def _lesson_frame(request, user, page_id, page) -> str:
         .annotate(
             progress_exists=Exists(mine),
             completed_at=Subquery(mine.values("completed_at")[:1]),
+            last_visited_at=Subquery(mine.values("last_visited_at")[:1]),
         )
-        .values("completion_mode", "progress_exists", "completed_at")
+        .values("completion_mode", "progress_exists", "completed_at", "last_visited_at")
         .first()
     )
     if row is None:
         return ""
     # The visit itself is written once the response is complete (LessonVisitMiddleware).
-    request.progress_lesson_shown = (page_id, row["progress_exists"])
+    request.progress_lesson_shown = (page_id, row["progress_exists"], row["last_visited_at"])
     mode = row["completion_mode"]
     return render_to_string(
         "training/includes/lesson_frame.html",
