@@ -93,7 +93,9 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
     page_id = obligation.assignment.page_id
     user_id = obligation.user_id
     is_course = page_id in snapshot.course_modules or page_id in snapshot.courses
-    page = snapshot.courses.get(page_id) or snapshot.modules.get(page_id)
+    page = snapshot.courses.get(page_id)
+    if page is None and page_id in snapshot.modules:
+        page = snapshot.modules[page_id].as_page()
     if page is None:  # the page is no longer live: nothing to do
         return None
     state = snapshot.state(user_id, page_id)
