@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
@@ -214,6 +215,15 @@ class CoursePage(Page):
     audience = models.CharField(_("audience"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo content"), default=False)
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity in months"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long a completion stays valid, e.g. 24. Before it expires the clerk is "
+            "told and the course opens again. Empty: valid without limit."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -221,6 +231,7 @@ class CoursePage(Page):
         FieldPanel("intro"),
         FieldPanel("audience"),
         FieldPanel("duration_minutes"),
+        FieldPanel("validity_months"),
         FieldPanel("is_demo"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("intro")]
@@ -244,12 +255,23 @@ class ModulePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
     objectives = RichTextField(_("learning objectives"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    vocabulary_goal_percent = models.PositiveSmallIntegerField(
+        _("vocabulary goal (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Share of this module's terms a clerk must have learned in the vocabulary "
+            "review for the module to count as complete, e.g. 80. Empty: no goal."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("objectives"),
         FieldPanel("duration_minutes"),
+        FieldPanel("vocabulary_goal_percent"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CoursePage"]
@@ -274,14 +296,25 @@ class ModulePage(Page):
 
 
 class LessonPage(Page):
+    class CompletionMode(models.TextChoices):
+        MARKED_DONE = "marked", _("When the clerk marks it as done")
+        END_REACHED = "end", _("When the clerk reaches its end")
+
     intro = models.TextField(_("introduction"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    completion_mode = models.CharField(
+        _("counts as complete"),
+        max_length=10,
+        choices=CompletionMode.choices,
+        default=CompletionMode.MARKED_DONE,
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("duration_minutes"),
+        FieldPanel("completion_mode"),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -296,8 +329,9 @@ class LessonPage(Page):
 # --- Content generation ----------------------------------------------------------------
 
 
-def _vocabulary_block_term_ids(body) -> list[int]:
-    """Term ids in the vocabulary blocks of one lesson's stored stream, in order."""
+def body_term_ids(body) -> list[int]:
+    """Ids of the terms in the vocabulary blocks of one lesson body (a ``StreamValue``),
+    in reading order (repeats kept); lets callers read many lessons' bodies in one query."""
     ids = []
     for block in body.raw_data:
         if block["type"] != "vocabulary":
@@ -326,7 +360,7 @@ def vocabulary_term_ids(ancestor: Page) -> list[int]:
     )
     ids: dict[int, None] = {}
     for body in bodies:
-        for pk in _vocabulary_block_term_ids(body):
+        for pk in body_term_ids(body):
             ids[pk] = None
     return list(ids)
 
@@ -356,7 +390,7 @@ def vocabulary_places(term_ids) -> dict[int, list[VocabularyPlace]]:
         course_slug = courses.get(module_path[: len(module_path) - step])
         if module_slug is None or course_slug is None:
             continue  # the module or course is not published
-        for pk in set(_vocabulary_block_term_ids(body)) & wanted:
+        for pk in set(body_term_ids(body)) & wanted:
             places = found.setdefault(pk, {})
             key = (course_slug, module_slug)
             newest = places.get(key)

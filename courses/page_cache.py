@@ -160,6 +160,10 @@ class CachedFragments:
     title: str
     head: str
     content: str
+    # Which page this is (id and model label, e.g. "courses.lessonpage"), so that the
+    # frame rendered around a hit can show the reader's own progress on it.
+    page_id: int | None = None
+    page_model: str = ""
 
     @property
     def size(self) -> int:

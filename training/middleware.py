@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 
 from django.conf import settings
@@ -155,5 +156,31 @@ class PageCacheMiddleware:
             return
         entry = page_cache.captured_fragments(request)
         if entry is not None:
+            entry = dataclasses.replace(entry, page_id=page.pk, page_model=page._meta.label_lower)
             generation, key = request._page_cache_key
             page_cache.fragments.set(generation, key, entry)
+
+
+class LessonVisitMiddleware:
+    """Records the reader's visit of a lesson (for "continue where I stopped").
+
+    The progress frame of base.html (``training/templatetags/training_progress.py``)
+    notes which lesson it showed, on a page-cache hit as on a miss; this writes the visit
+    once the page was rendered successfully. Placed before ``PageCacheMiddleware``, so
+    that it sees the responses of both.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        shown = getattr(request, "progress_lesson_shown", None)
+        if shown is not None and request.method == "GET" and response.status_code == 200:
+            from training.progress import lesson_visit_record
+
+            lesson_id, known, last_visit = shown
+            lesson_visit_record(
+                user=request.user, lesson_id=lesson_id, known=known, last_visit=last_visit
+            )
+        return response

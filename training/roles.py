@@ -62,12 +62,28 @@ _PEOPLE = [
     "training.view_team",
 ]
 
+# Assignments are managed on the site (/meine-fortbildung/zuweisungen/), not in the
+# admin: managers for their own teams, trainers and administrators for every team and role.
+_ASSIGNING = [
+    "training.add_assignment",
+    "training.change_assignment",
+    "training.view_assignment",
+]
+_ASSIGNING_ANY = [
+    *_ASSIGNING,
+    "training.assign_to_roles",
+    # Recertification after a change of content (admin view in training/wagtail_hooks.py).
+    "training.add_recertificationrequirement",
+    "training.view_recertificationrequirement",
+]
+
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [],
-    Role.TRAINER: _CONTENT_EDITING,
-    # Managers get their reduced admin (reports only) with the reports; until then none.
-    Role.MANAGER: [],
-    Role.ADMINISTRATOR: sorted(set(_CONTENT_EDITING + _PEOPLE)),
+    Role.TRAINER: sorted(set(_CONTENT_EDITING + _ASSIGNING_ANY)),
+    # Managers: assignments for their own teams (scope in training/assignments.py); their
+    # reduced admin (reports) comes with the reports.
+    Role.MANAGER: _ASSIGNING,
+    Role.ADMINISTRATOR: sorted(set(_CONTENT_EDITING + _PEOPLE + _ASSIGNING_ANY)),
 }
 
 # Page permissions on the tree root (they cover every page), per role.

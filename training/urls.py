@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from training import views, views_vocabulary
+from training import views, views_progress, views_vocabulary
 
 account_patterns = [
     path("anmelden/", views.SignInView.as_view(), name="login"),
@@ -48,6 +48,26 @@ vocabulary_patterns = [
     path("karten/", views_vocabulary.vocabulary_review, name="review"),
 ]
 
+training_patterns = [
+    path("", views_progress.dashboard, name="dashboard"),
+    path("lektion/<int:lesson_id>/erledigt/", views_progress.lesson_done, name="lesson_done"),
+    path("team/", views_progress.team_overview, name="team"),
+    path("benachrichtigungen/", views_progress.notifications, name="notifications"),
+    path("team/<int:user_id>/", views_progress.member_record, name="member"),
+    path("zuweisungen/", views_progress.assignment_list, name="assignments"),
+    path("zuweisungen/neu/", views_progress.assignment_create_view, name="assignment_create"),
+    path(
+        "zuweisungen/<int:assignment_id>/",
+        views_progress.assignment_edit_view,
+        name="assignment_edit",
+    ),
+    path(
+        "zuweisungen/<int:assignment_id>/zurueckziehen/",
+        views_progress.assignment_withdraw_view,
+        name="assignment_withdraw",
+    ),
+]
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -58,6 +78,10 @@ urlpatterns = [
     path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
     path("pruefungen/", include("quizzes.urls")),
     path("szenarien/", include("quizzes.scenario_urls")),
+    path("meine-fortbildung/", include((training_patterns, "training"))),
+    path("meine-fortbildung/zertifikat/", include("exports.certificate_urls")),
+    # Public: anyone holding a certificate's code may check it (no sign-in).
+    path("zertifikat-pruefen/", views_progress.certificate_verify, name="certificate_verify"),
 ]
 
 if settings.DEBUG:

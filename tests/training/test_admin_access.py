@@ -356,12 +356,16 @@ def test_each_role_has_exactly_its_permissions():
         } == {(root_collection.pk, p) for p in COLLECTION_PERMISSIONS.get(role, [])}
 
 
-def test_clerks_and_managers_have_no_permissions_at_all():
+def test_clerks_have_no_permissions_and_managers_only_assignments():
     for role in (Role.CLERK, Role.MANAGER):
         group = Group.objects.get(name=role.value)
-        assert not group.permissions.exists()
         assert not GroupPagePermission.objects.filter(group=group).exists()
         assert not GroupCollectionPermission.objects.filter(group=group).exists()
+    assert not Group.objects.get(name=Role.CLERK).permissions.exists()
+    # Managers manage assignments on the site (not in the admin), for their own teams.
+    assert set(
+        Group.objects.get(name=Role.MANAGER).permissions.values_list("codename", flat=True)
+    ) == {"add_assignment", "change_assignment", "view_assignment"}
 
 
 def test_roles_ensure_removes_what_was_added_by_hand(catalogue):

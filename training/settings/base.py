@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Records lesson visits after the page (cached or not) was rendered.
+    "training.middleware.LessonVisitMiddleware",
     # Last: a cache hit must pass through sign-in, CSRF, messages and the headers above.
     "training.middleware.PageCacheMiddleware",
 ]
@@ -135,6 +137,21 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fortbildung@localhost")
+
+# Training record (training/completion.py, training/reminders.py).
+# A term counts as learned when one of its cards is in review with at least this stability.
+TRAINING_VOCABULARY_LEARNED_DAYS = 21
+# A course with a validity period reopens this many days before it expires.
+TRAINING_RENEWAL_NOTICE_DAYS = 60
+# Days to redo a module after a content change required recertification.
+TRAINING_RECERTIFICATION_DUE_DAYS = 28
+# A lesson visit within this many seconds of the last recorded one is not written again.
+TRAINING_VISIT_RESOLUTION_SECONDS = 60
+# Reminders: days before the due date, and days after it (the due day itself always).
+TRAINING_REMINDER_DAYS_BEFORE = [7]
+TRAINING_REMINDER_DAYS_AFTER = [1, 7]
+# Records of people who left are pseudonymised after this many days.
+TRAINING_RETENTION_DAYS = int(os.environ.get("TRAINING_RETENTION_DAYS", str(365 * 2)))
 
 # Who issues certificates and signs mails; another authority changes only this.
 AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Ausländerbehörde (Demo)")
