@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
@@ -288,16 +289,24 @@ def assessment_pages_passed(
 
 
 def open_attempt_urls(
-    *, user_ids: Collection[int], module_ids: Collection[int]
+    *,
+    user_ids: Collection[int],
+    module_ids: Collection[int],
+    module_paths: Mapping[str, int] | None = None,
 ) -> dict[int, dict[int, str]]:
     """User id → module id → address of the person's newest open (unfinished) quiz attempt
     or scenario play in that module ("continue where I stopped" comes there before the
-    next lesson). Three queries, whatever the number of people and modules."""
+    next lesson). Three queries, whatever the number of people and modules; two when the
+    caller knows the modules' paths (``module_paths``: path → id, from a snapshot)."""
     if not module_ids or not user_ids:
         return {}
     from quizzes.models import QuizAttempt, ScenarioPlay
 
-    module_of_path = dict(Page.objects.filter(id__in=module_ids).values_list("path", "id"))
+    if module_paths is not None:
+        wanted = set(module_ids)
+        module_of_path = {path: pk for path, pk in module_paths.items() if pk in wanted}
+    else:
+        module_of_path = dict(Page.objects.filter(id__in=module_ids).values_list("path", "id"))
     opened = [
         (started, user_id, path, reverse("quizzes:resume", args=[pk]))
         for pk, user_id, path, started in QuizAttempt.objects.open()
@@ -361,7 +370,20 @@ class ProgressSnapshot:
     learned: dict[int, set[int]]
     recertified: dict[int, dt.datetime]
     course_completions: dict[tuple[int, int], list]  # newest first
+    urls: dict[int, str] | None = None  # page id → address (one site only)
     _states: dict = field(default_factory=dict, repr=False)
+
+    # -- Content --------------------------------------------------------------------
+
+    def url(self, page: Page | PageRef, request=None) -> str | None:
+        """The address of a course, module or lesson of the snapshot, as
+        ``page.get_url(request)`` gives it, without Wagtail's site lookups when the
+        installation has one site."""
+        if self.urls is not None and page.pk in self.urls:
+            return self.urls[page.pk]
+        if isinstance(page, PageRef):
+            page = page.as_page()
+        return page.get_url(request)
 
     # -- Per person -----------------------------------------------------------------
 
@@ -475,27 +497,21 @@ def _under(paths: Iterable[str]) -> Q:
     )
 
 
-def progress_snapshot(
-    *,
-    user_ids: Collection[int],
-    page_ids: Collection[int],
-    now: dt.datetime | None = None,
-) -> ProgressSnapshot:
-    """Loads the rules' inputs for ``user_ids`` × the courses and modules ``page_ids``.
+@dataclass(frozen=True)
+class ContentStructure:
+    """The content part of a snapshot: which modules, lessons, quizzes and terms the
+    courses and modules asked for have, and their addresses. The same for every person;
+    kept per process for one content generation (``_structure``)."""
 
-    At most 9 queries whatever the number of people, pages, modules and lessons (two of
-    them only when a module has a vocabulary goal, two more only when quiz or scenario
-    pages exist).
-    """
-    from training.models import (
-        CourseCompletion,
-        LessonProgress,
-        RecertificationRequirement,
-        VocabularyCard,
-    )
+    courses: dict[int, CoursePage]
+    modules: dict[int, PageRef]
+    lessons: dict[int, PageRef]
+    course_modules: dict[int, list[int]]
+    specs: dict[int, ModuleSpec]
+    urls: dict[int, str] | None  # page id → address on the only site; None: several sites
 
-    now = now or timezone.now()
-    user_ids = list(user_ids)
+
+def _load_structure(page_ids: Collection[int]) -> ContentStructure:
     targets = list(Page.objects.filter(id__in=list(page_ids)).values("id", "path", "depth"))
     target_paths = {t["path"] for t in targets}
     # Courses and modules under (or being) the targets; a module's course is its parent.
@@ -545,7 +561,6 @@ def progress_snapshot(
 
     module_ids = [m.pk for m in modules]
     assessments = module_assessment_page_ids(module_ids)
-    all_assessments = {page for pages in assessments.values() for page in pages}
 
     specs: dict[int, ModuleSpec] = {}
     course_modules: dict[int, list[int]] = defaultdict(list)
@@ -562,6 +577,109 @@ def progress_snapshot(
         # Only a course asked for has all its modules loaded.
         if course is not None and course.path in target_paths:
             course_modules[course.pk].append(module.pk)
+    pages = [*courses.values(), *(m.as_page() for m in modules), *(x.as_page() for x in lessons)]
+    return ContentStructure(
+        courses={c.pk: c for c in courses.values()},
+        modules={m.pk: m for m in modules},
+        lessons={lesson.pk: lesson for lesson in lessons},
+        course_modules=dict(course_modules),
+        specs=specs,
+        urls=_single_site_urls(pages),
+    )
+
+
+def _single_site_urls(pages: Iterable[Page]) -> dict[int, str] | None:
+    """Page id → its address, when the installation has one site (then Wagtail's
+    ``get_url`` gives the path relative to that site for every reader). None otherwise:
+    the address may depend on the site of the request."""
+    from wagtail.models import Site
+
+    roots = Site.get_site_root_paths()
+    if len({root.site_id for root in roots}) != 1:
+        return None
+    urls = {}
+    for page in pages:
+        parts = page.get_url_parts()
+        if parts is not None and parts[2] is not None:
+            urls[page.pk] = parts[2]
+    return urls
+
+
+class _StructureCache:
+    """Content structures of one process for the newest content generation it has seen
+    (courses/page_cache.py): a change of content (which renews the generation) makes
+    every process load them again on its next request."""
+
+    MAX_ENTRIES = 512
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._entries: OrderedDict[frozenset[int], ContentStructure] = OrderedDict()
+
+    def get(self, page_ids: Collection[int]) -> ContentStructure:
+        from courses.page_cache import current_generation
+
+        generation = current_generation()
+        key = frozenset(page_ids)
+        if generation is not None:
+            with self._lock:
+                if generation != self._generation:
+                    self._entries.clear()
+                    self._generation = generation
+                found = self._entries.get(key)
+                if found is not None:
+                    self._entries.move_to_end(key)
+                    return found
+        structure = _load_structure(key)
+        if generation is not None:
+            with self._lock:
+                if generation == self._generation:
+                    self._entries[key] = structure
+                    while len(self._entries) > self.MAX_ENTRIES:
+                        self._entries.popitem(last=False)
+        return structure
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generation = None
+
+
+_structures = _StructureCache()
+
+
+def progress_snapshot(
+    *,
+    user_ids: Collection[int],
+    page_ids: Collection[int],
+    now: dt.datetime | None = None,
+) -> ProgressSnapshot:
+    """Loads the rules' inputs for ``user_ids`` × the courses and modules ``page_ids``.
+
+    The content part (modules, lessons, quizzes, terms, addresses) comes from the
+    process's cache for the current content generation: one query when cached, at most
+    seven more when not. The people part takes at most 6 queries whatever the number of
+    people, pages, modules and lessons (one only when a module has a vocabulary goal, two
+    only when quiz or scenario pages exist).
+    """
+    from training.models import (
+        CourseCompletion,
+        LessonProgress,
+        RecertificationRequirement,
+        VocabularyCard,
+    )
+
+    now = now or timezone.now()
+    user_ids = list(user_ids)
+    structure = _structures.get(page_ids)
+    courses = structure.courses
+    modules = list(structure.modules.values())
+    lessons = list(structure.lessons.values())
+    specs = structure.specs
+    module_ids = list(specs)
+    all_assessments = {page for spec in specs.values() for page in spec.assessment_ids}
+    goal_modules = [m for m in modules if m.vocabulary_goal_percent]
 
     progress = {
         (row["user_id"], row["lesson_id"]): (row["last_visited_at"], row["completed_at"])
@@ -578,12 +696,12 @@ def progress_snapshot(
     }
     completions: dict[tuple[int, int], list] = defaultdict(list)
     for row in CourseCompletion.objects.filter(
-        user_id__in=user_ids, course_id__in=[c.pk for c in courses.values()]
+        user_id__in=user_ids, course_id__in=list(courses)
     ).order_by("-completed_at", "-pk"):
         completions[(row.user_id, row.course_id)].append(row)
 
     learned: dict[int, set[int]] = defaultdict(set)
-    goal_terms = {term for m in goal_modules for term in terms_of.get(m.pk, ())}
+    goal_terms = {term for m in goal_modules for term in specs[m.pk].term_ids}
     if goal_terms and user_ids:
         for user_id, term_id in (
             VocabularyCard.objects.filter(
@@ -599,11 +717,12 @@ def progress_snapshot(
 
     return ProgressSnapshot(
         now=now,
-        courses={c.pk: c for c in courses.values()},
-        modules={m.pk: m for m in modules},
-        lessons={lesson.pk: lesson for lesson in lessons},
-        course_modules=dict(course_modules),
+        courses=courses,
+        modules=structure.modules,
+        lessons=structure.lessons,
+        course_modules=structure.course_modules,
         specs=specs,
+        urls=structure.urls,
         progress=progress,
         passed=assessment_pages_passed(user_ids=user_ids, page_ids=all_assessments),
         learned=dict(learned),

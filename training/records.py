@@ -43,6 +43,7 @@ class RecordItem:
     continue_title: str = ""
     latest_completion: CourseCompletion | None = None
     reopened: bool = False  # the latest completion no longer counts (renewal, new content)
+    url: str | None = None  # the page's address
 
     @property
     def percent(self) -> int:
@@ -137,11 +138,12 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
         last_visited=snapshot.last_visited(user_id, page_id),
         latest_completion=latest,
         reopened=reopened,
+        url=snapshot.url(page, request),
     )
     if not state.complete:
         lesson = snapshot.continue_lesson(user_id, page_id)
         if lesson is not None:
-            item.continue_url = lesson.get_url(request)
+            item.continue_url = snapshot.url(lesson, request)
             item.continue_title = lesson.title
     return item
 
@@ -157,7 +159,11 @@ def training_records(
         user_ids=user_ids, page_ids={page_id for _user, page_id in duties}, now=now
     )
     records = {user_id: PersonRecord(user_id=user_id) for user_id in user_ids}
-    attempts = open_attempt_urls(user_ids=user_ids, module_ids=list(snapshot.specs))
+    attempts = open_attempt_urls(
+        user_ids=user_ids,
+        module_ids=list(snapshot.specs),
+        module_paths={m.path: m.pk for m in snapshot.modules.values()},
+    )
     for (user_id, _page_id), duty in duties.items():
         item = _item(snapshot, duty, request)
         if item is None:

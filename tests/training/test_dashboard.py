@@ -133,12 +133,34 @@ def test_dashboard_runs_a_fixed_number_of_queries(
 ):
     _setup_assignments(catalogue, clerk, administrator, count)
     clerk_client.get(URL)  # site root paths are cached after the first request
-    # session, user; obligations 4 (assignments, their teams, roles, people); snapshot 7
-    # (targets, modules, courses, lessons, progress, recertifications, completions); site
-    # root for the lesson links; completed courses; vocabulary due; the permissions (2).
-    with django_assert_num_queries(23):
+    # session, user; obligations 4 (assignments, their teams, roles, people); snapshot 4
+    # (content generation: modules, lessons and their addresses are cached per
+    # generation; progress, recertifications, completions); completed courses;
+    # vocabulary due; the permissions (2).
+    with django_assert_num_queries(16):
         response = clerk_client.get(URL)
     assert response.content.decode().count('data-testid="record-item"') == count + 1
+
+
+def test_dashboard_follows_content_changes(catalogue, clerk, clerk_client, administrator):
+    course = _course(catalogue, "Wachsend", lessons=2)
+    _assign(administrator, course, clerk)
+    first, second = _lessons(course)
+    lesson_complete(user=clerk, lesson_id=first.pk, how="marked")
+    html = clerk_client.get(URL).content.decode()
+    assert "50 %" in html
+    assert f'href="{second.url}"' in html  # continue with the second lesson
+    # A trainer adds two lessons and renames the second one: the cached content part of
+    # the record is renewed with the content generation.
+    module = course.get_children().get()
+    LessonPageFactory(parent=module, title="Neu 1")
+    LessonPageFactory(parent=module, title="Neu 2")
+    second.title = "Umbenannt"
+    second.slug = "umbenannt"
+    second.save_revision().publish()
+    html = clerk_client.get(URL).content.decode()
+    assert "25 %" in html
+    assert 'href="/' in html and "/umbenannt/" in html
 
 
 def test_manager_sees_own_team_members_only(catalogue, clerk, manager, administrator):
