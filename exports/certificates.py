@@ -1,8 +1,8 @@
 """The PDF certificate of a completed course (fpdf2, DejaVu Sans from fonts-dejavu-core).
 
 Reads a ``training.Certificate``; issuing it (and its code) is ``training.certificates``.
-DejaVu Sans covers Latin, Greek and Cyrillic names; Arabic and Persian letters are
-present but printed unjoined (fpdf2 shapes them only with uharfbuzz, not installed).
+DejaVu Sans covers Latin, Greek, Cyrillic, Arabic and Persian names; text shaping
+(fpdf2 with uharfbuzz) joins Arabic and Persian letters and sets them right to left.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def _pdf() -> FPDF:
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    # Joined letters and right-to-left order for Arabic and Persian names (uharfbuzz).
+    pdf.set_text_shaping(True)
     return pdf
 
 

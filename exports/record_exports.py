@@ -1,6 +1,8 @@
 """A person's complete training record as JSON and as PDF (data-protection access).
 
 The data comes from ``training.gdpr.training_record_export``; only the form is made here.
+The PDF shapes text like the certificate (``exports.certificates._pdf``): names and
+titles in Arabic or Persian are printed joined and right to left.
 """
 
 from __future__ import annotations

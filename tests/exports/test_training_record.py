@@ -6,6 +6,7 @@ import pytest
 
 from courses.models import LessonPage
 from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory
+from tests.pdf_fonts import JOINED_MOHAMMAD, embedded_glyph_names
 from training.progress import lesson_complete
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,14 @@ def test_administrator_exports_json_and_pdf(record, administrator_client):
     assert data["course_completions"][0]["course"] == "Datenschutz am Schalter"
     pdf = administrator_client.get(URL, {"person": record.pk, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_pdf_prints_an_arabic_name_joined(record, administrator_client):
+    record.first_name, record.last_name = "محمد", "الحسن"
+    record.save()
+    pdf = administrator_client.get(URL, {"person": record.pk, "format": "pdf"})
+    assert pdf.status_code == 200
+    assert embedded_glyph_names(pdf.content) >= JOINED_MOHAMMAD
 
 
 def test_trainers_and_clerks_cannot_export(record, trainer_client, clerk_client):

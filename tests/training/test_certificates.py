@@ -10,6 +10,7 @@ from django.utils import timezone
 from courses.models import LessonPage
 from tests.conftest import _signed_in
 from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, UserFactory
+from tests.pdf_fonts import JOINED_MOHAMMAD, embedded_glyph_names
 from training.certificates import certificate_code_normalise, certificate_is_valid
 from training.models import Certificate, CourseCompletion
 from training.progress import lesson_complete
@@ -51,6 +52,18 @@ def test_clerk_downloads_a_pdf_with_a_code(completion, clerk_client):
     clerk_client.get(_url(completion))
     assert Certificate.objects.count() == 1
     assert certificate.code in clerk_client.get("/meine-fortbildung/").content.decode()
+
+
+def test_arabic_and_persian_names_are_printed_joined(completion, clerk, clerk_client):
+    clerk.first_name, clerk.last_name = "محمد", "رضایی"
+    clerk.save()
+    response = clerk_client.get(_url(completion))
+    assert response.status_code == 200
+    assert Certificate.objects.get().holder_name == "محمد رضایی"
+    glyphs = embedded_glyph_names(response.content)
+    assert glyphs >= JOINED_MOHAMMAD  # the letters in their joined forms
+    assert "uniFBFE" in glyphs  # Persian yeh, medial form
+    assert "uni0645" not in glyphs  # no unjoined meem
 
 
 def test_nobody_else_gets_the_certificate(completion):
