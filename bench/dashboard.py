@@ -1,7 +1,8 @@
 """Benchmark set-up for "Meine Fortbildung": a clerk with 20 assignments.
 
-``dashboard_setup(username)`` adds bench courses (two modules of three lessons each) until
-there are 20 live courses, assigns all of them to the clerk (due in a mix of ways), and
+``dashboard_setup(username)`` adds bench courses (two modules of three lessons each) and
+assigns them to the clerk (due in a mix of ways) until the clerk has 20 assignments
+(counting the demo ones ``seed_demo`` gave her team), and
 completes a few lessons so that statuses differ; it returns the dashboard's address for
 ``bench/run.py`` to measure against the floor.
 """
@@ -17,7 +18,7 @@ def dashboard_setup(username: str) -> str:
     from django.utils import timezone
 
     from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage
-    from training.assignments import AssignmentData, assignment_create
+    from training.assignments import AssignmentData, assignment_create, obligations
     from training.progress import lesson_complete
     from training.roles import Role
 
@@ -25,8 +26,11 @@ def dashboard_setup(username: str) -> str:
     clerk = User.objects.get(username=username)
     administrator = User.objects.filter(groups__name=Role.ADMINISTRATOR).first()
     catalogue = CataloguePage.objects.get()
-    courses = list(CoursePage.objects.live().order_by("path"))
-    for n in range(len(courses), ASSIGNMENTS):
+    existing = obligations(user_ids=[clerk.pk])
+    assigned = {duty.assignment.page_id for duty in existing}
+    wanted = ASSIGNMENTS - len(existing)
+    courses = [c for c in CoursePage.objects.live().order_by("path") if c.pk not in assigned]
+    for n in range(len(courses), wanted):
         course = catalogue.add_child(
             instance=CoursePage(title=f"Bench-Kurs {n + 1}", slug=f"bench-kurs-{n + 1}")
         )
@@ -40,7 +44,7 @@ def dashboard_setup(username: str) -> str:
                 )
         courses.append(course)
     today = timezone.localdate()
-    for index, course in enumerate(courses[:ASSIGNMENTS]):
+    for index, course in enumerate(courses[:wanted]):
         due = (
             {"due_mode": "fixed", "due_date": today + dt.timedelta(days=index - 5)}
             if index % 2

@@ -23,9 +23,21 @@ from courses.demo import curriculum
 from courses.demo.seed import WAGTAIL_WELCOME_TITLE, simple_pdf
 from courses.languages import Language
 from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage, Term, Topic
+from quizzes.models import QuizAttempt, ScenarioPlay
 from tests.factories import TermFactory
+from training.completion import Status
 from training.demo import DEMO_PEOPLE
-from training.models import Membership, Team, User
+from training.models import (
+    Assignment,
+    AssignmentLog,
+    Certificate,
+    CourseCompletion,
+    LessonProgress,
+    Membership,
+    Team,
+    User,
+)
+from training.records import person_record
 from training.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +161,28 @@ def test_first_run_builds_course_termbase_media_and_people(client):
     assert site.root_page.specific_class is CataloguePage
     assert not Page.objects.filter(title=WAGTAIL_WELCOME_TITLE).exists()
 
+    # Training records: assignments from the managers with due dates, progress, results.
+    records = {
+        name: person_record(user=User.objects.get(username=name))
+        for name in ("anna.schneider", "mehmet.yilmaz", "katarzyna.nowak", "jonas.becker")
+    }
+    anna = records["anna.schneider"]
+    assert {item.status for item in anna.items} == {Status.COMPLETE}
+    assert [c.course_id for c in anna.completions] == [course.pk]
+    assert anna.completions[0].certificate.code
+    mehmet = {item.page.title: item for item in records["mehmet.yilmaz"].items}
+    statuses = {item.status for item in mehmet.values()}
+    assert Status.OVERDUE in statuses and Status.IN_PROGRESS in statuses
+    assert any(0 <= item.days_left <= 7 and item.percent for item in mehmet.values())
+    assert records["mehmet.yilmaz"].resume is not None
+    assert QuizAttempt.objects.filter(
+        user__username="mehmet.yilmaz", status="finished", passed=False
+    ).exists()
+    assert {i.status for i in records["jonas.becker"].items} == {Status.OVERDUE, Status.COMPLETE}
+    managers = set(Assignment.objects.values_list("created_by__username", flat=True))
+    assert managers == {"birgit.hoffmann", "thomas.krueger"}
+    assert AssignmentLog.objects.count() == Assignment.objects.count()
+
     # A demo clerk signs in and can open every lesson.
     assert client.login(username="anna.schneider", password=settings.DEMO_PASSWORD)
     assert course.title in client.get("/").content.decode()
@@ -175,6 +209,12 @@ def _snapshot() -> dict:
         "images": get_image_model().objects.count(),
         "documents": get_document_model().objects.count(),
         "sites": list(Site.objects.values_list("pk", "root_page_id")),
+        "assignments": Assignment.objects.count(),
+        "progress": LessonProgress.objects.count(),
+        "completions": CourseCompletion.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "quiz_attempts": QuizAttempt.objects.count(),
+        "scenario_plays": ScenarioPlay.objects.count(),
     }
 
 
@@ -192,6 +232,8 @@ def test_second_run_changes_nothing_and_keeps_edits():
     output = _seed()
 
     assert _snapshot() == before
+    assert before["assignments"] == 5 and before["certificates"] == 1
+    assert before["quiz_attempts"] and before["scenario_plays"]
     assert before["explanation"] == "Von einer Trainerin korrigiert."
     assert "nothing changed" in output
     assert "0 created" in output and "already present" in output

@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: the demo course, termbase and people; safe to run on every start."""
+"""``manage.py seed_demo``: the demo course, termbase, people and their training records
+(assignments, progress, results, a certificate); safe to run on every start."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -7,6 +8,7 @@ from courses.demo.seed import DemoContentError, demo_content_ensure
 from quizzes.demo import demo_quizzes_ensure
 from quizzes.demo_scenarios import demo_scenarios_ensure
 from training.demo import DemoPasswordsNotAllowed, demo_passwords_allowed, demo_people_ensure
+from training.demo_training import demo_training_ensure
 
 
 class Command(BaseCommand):
@@ -43,6 +45,7 @@ class Command(BaseCommand):
                 report.merge(demo_scenarios_ensure())
                 if not content_only:
                     report.merge(demo_people_ensure())
+                    report.merge(demo_training_ensure())
         except (DemoContentError, DemoPasswordsNotAllowed) as error:
             raise CommandError(str(error)) from error
         created = sum(report.created.values())
