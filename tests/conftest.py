@@ -3,6 +3,7 @@ from django.test import Client
 
 from courses.page_cache import fragments
 from tests.factories import PASSWORD, UserFactory, catalogue_as_site_root
+from training.completion import content_structures
 from training.roles import Role
 
 
@@ -15,10 +16,13 @@ def _signed_in(user) -> Client:
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with an empty page cache: test databases are rolled back, so a
-    generation value can come back with other content behind it."""
+    generation value can come back with other content behind it. The same for the
+    progress snapshot's cached content structures."""
     fragments.clear()
+    content_structures.clear()
     yield
     fragments.clear()
+    content_structures.clear()
 
 
 @pytest.fixture

@@ -501,7 +501,7 @@ def _under(paths: Iterable[str]) -> Q:
 class ContentStructure:
     """The content part of a snapshot: which modules, lessons, quizzes and terms the
     courses and modules asked for have, and their addresses. The same for every person;
-    kept per process for one content generation (``_structure``)."""
+    kept per process for one content generation (``content_structures``)."""
 
     courses: dict[int, CoursePage]
     modules: dict[int, PageRef]
@@ -646,7 +646,7 @@ class _StructureCache:
             self._generation = None
 
 
-_structures = _StructureCache()
+content_structures = _StructureCache()
 
 
 def progress_snapshot(
@@ -672,7 +672,7 @@ def progress_snapshot(
 
     now = now or timezone.now()
     user_ids = list(user_ids)
-    structure = _structures.get(page_ids)
+    structure = content_structures.get(page_ids)
     courses = structure.courses
     modules = list(structure.modules.values())
     lessons = list(structure.lessons.values())
