@@ -654,8 +654,12 @@ def progress_snapshot(
     user_ids: Collection[int],
     page_ids: Collection[int],
     now: dt.datetime | None = None,
+    completions: Iterable | None = None,
 ) -> ProgressSnapshot:
     """Loads the rules' inputs for ``user_ids`` × the courses and modules ``page_ids``.
+
+    ``completions``: the people's ``CourseCompletion`` rows, newest first, when the
+    caller has read them anyway (one query less); otherwise they are read here.
 
     The content part (modules, lessons, quizzes, terms, addresses) comes from the
     process's cache for the current content generation: one query when cached, at most
@@ -694,11 +698,15 @@ def progress_snapshot(
         .annotate(latest=Max("changed_at"))
         .order_by()
     }
-    completions: dict[tuple[int, int], list] = defaultdict(list)
-    for row in CourseCompletion.objects.filter(
-        user_id__in=user_ids, course_id__in=list(courses)
-    ).order_by("-completed_at", "-pk"):
-        completions[(row.user_id, row.course_id)].append(row)
+    if completions is None:
+        completions = CourseCompletion.objects.filter(
+            user_id__in=user_ids, course_id__in=list(courses)
+        ).order_by("-completed_at", "-pk")
+    by_person_course: dict[tuple[int, int], list] = defaultdict(list)
+    wanted = set(user_ids)
+    for row in completions:
+        if row.course_id in courses and row.user_id in wanted:
+            by_person_course[(row.user_id, row.course_id)].append(row)
 
     learned: dict[int, set[int]] = defaultdict(set)
     goal_terms = {term for m in goal_modules for term in specs[m.pk].term_ids}
@@ -727,5 +735,5 @@ def progress_snapshot(
         passed=assessment_pages_passed(user_ids=user_ids, page_ids=all_assessments),
         learned=dict(learned),
         recertified=recertified,
-        course_completions=dict(completions),
+        course_completions=dict(by_person_course),
     )

@@ -155,8 +155,17 @@ def training_records(
     now = now or timezone.now()
     user_ids = list(user_ids)
     duties = obligations_by_page(obligations(user_ids=user_ids))
+    # The completion history, newest first; the snapshot takes its rows from it.
+    completions = list(
+        CourseCompletion.objects.filter(user_id__in=user_ids)
+        .select_related("course", "certificate")
+        .order_by("-completed_at", "-pk")
+    )
     snapshot = progress_snapshot(
-        user_ids=user_ids, page_ids={page_id for _user, page_id in duties}, now=now
+        user_ids=user_ids,
+        page_ids={page_id for _user, page_id in duties},
+        now=now,
+        completions=completions,
     )
     records = {user_id: PersonRecord(user_id=user_id) for user_id in user_ids}
     attempts = open_attempt_urls(
@@ -179,11 +188,7 @@ def training_records(
     for record in records.values():
         record.items.sort(key=lambda i: (_ORDER[i.status], i.due, i.page.title))
     history = defaultdict(list)
-    for completion in (
-        CourseCompletion.objects.filter(user_id__in=user_ids)
-        .select_related("course", "certificate")
-        .order_by("-completed_at")
-    ):
+    for completion in completions:
         history[completion.user_id].append(completion)
     for user_id, rows in history.items():
         records[user_id].completions = rows

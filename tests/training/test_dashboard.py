@@ -134,11 +134,11 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     _setup_assignments(catalogue, clerk, administrator, count)
     clerk_client.get(URL)  # site root paths are cached after the first request
     # session, user; obligations 2 (assignments; their teams, roles and people in one
-    # query); snapshot 4
+    # query); snapshot 3
     # (content generation: modules, lessons and their addresses are cached per
-    # generation; progress, recertifications, completions); completed courses;
+    # generation; progress, recertifications); completed courses (also the snapshot's);
     # vocabulary due; the permissions (2).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = clerk_client.get(URL)
     assert response.content.decode().count('data-testid="record-item"') == count + 1
 
