@@ -82,7 +82,8 @@ def vocabulary_terms(
 def vocabulary_assigned_term_ids(*, user: User) -> list[int]:
     """Ids of the terms in the published lessons of the courses and modules assigned to
     ``user`` now (their obligations), in reading order. Always the person themself: the
-    callers pass ``request.user``. Seven queries however many assignments.
+    callers pass ``request.user``. The queries of ``obligations`` and one more, however
+    many assignments.
     """
     pages = {
         item.assignment.page_id: item.assignment.page
