@@ -62,8 +62,10 @@ class PractiseForm(forms.Form):
         topics = [
             (f"topic:{slug}", name) for slug, name in Topic.objects.values_list("slug", "name")
         ]
-        choices = [("assigned", _("My assignments (all assigned courses and modules)"))]
+        choices = []
         if modules:
+            # Assignments teach the vocabulary of modules: without any, nothing to offer.
+            choices.append(("assigned", _("My assignments (all assigned courses and modules)")))
             choices.append((_("Modules"), modules))
         if topics:
             choices.append((_("Topics"), topics))

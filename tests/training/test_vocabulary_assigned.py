@@ -123,7 +123,7 @@ def test_practising_my_assignments_creates_cards_for_the_assigned_terms_only(
     assert terms[3].with_article not in html
 
 
-def test_nothing_assigned_gives_a_clear_message_and_no_cards(client):
+def test_nothing_assigned_gives_a_clear_message_and_no_cards(client, setting):
     client.force_login(UserFactory(role=Role.CLERK))
     response = client.post(
         START_URL, {"selection": "assigned", "language": "en", "direction": "de-x"}
@@ -160,3 +160,9 @@ def test_review_of_my_assignments_queries_do_not_grow_with_assignments(
     with django_assert_num_queries(12):
         response = clerk_client.get(url)
     assert "3 Karten fällig" in response.content.decode()
+
+
+def test_without_published_modules_there_is_nothing_to_choose(clerk_client):
+    html = clerk_client.get(f"{START_URL}?assigned=1").content.decode()
+    assert "Meine Zuweisungen" not in html
+    assert "Üben beginnen" not in html
