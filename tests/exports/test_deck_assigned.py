@@ -160,3 +160,21 @@ def test_anonymous_people_are_sent_to_sign_in(client, assigned):
     response = client.get(URL)
     assert response.status_code == 302
     assert "/login/" in response["Location"] or "anmelden" in response["Location"]
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_form_queries_do_not_grow_with_assignments(
+    catalogue, clerk, clerk_client, administrator, assigned, django_assert_num_queries, extra
+):
+    for n in range(extra):
+        module = ModulePageFactory(parent=CoursePageFactory(parent=catalogue, slug=f"mehr-{n}"))
+        LessonPageFactory(parent=module, body=vocabulary_body(TermFactory(), TermFactory()))
+        assignment_create(
+            actor=administrator,
+            data=AssignmentData(page=module, people=(clerk,), due_mode="assigned", due_days=30),
+        )
+    clerk_client.get(URL)  # warm up what is loaded once per process
+    # session, user, the assigned term ids (6), the terms, their translations
+    with django_assert_num_queries(10):
+        response = clerk_client.get(URL)
+    assert f"Meine Zuweisungen · {3 + 2 * extra} Begriffe" in response.content.decode()
