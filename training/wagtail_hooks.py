@@ -58,3 +58,7 @@ class TeamViewSet(SnippetViewSet):
 
 
 register_snippet(TeamViewSet)
+
+
+# The reports (training/reports/) register their admin URLs and menu items.
+from training.reports import admin_hooks as _report_hooks  # noqa: E402, F401

@@ -1,0 +1,46 @@
+"""How report values read, the same on the page and in CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from training.completion import Status
+from training.reports.selectors import Cell
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: gettext_lazy("Not started"),
+    Status.IN_PROGRESS: gettext_lazy("In progress"),
+    Status.COMPLETE: gettext_lazy("Complete"),
+    Status.OVERDUE: gettext_lazy("Overdue"),
+    Status.EXPIRING: gettext_lazy("Renewal due"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def short_date(day) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def cell_dates(cell: Cell) -> str:
+    """ "completed 15.11.2026" or "due 20.11.2026 (11 days late)"."""
+    if cell.completed_on:
+        return _("completed %(date)s") % {"date": short_date(cell.completed_on)}
+    text = _("due %(date)s") % {"date": short_date(cell.due)}
+    if cell.days_overdue:
+        late = ngettext("%(count)d day late", "%(count)d days late", cell.days_overdue) % {
+            "count": cell.days_overdue
+        }
+        text = f"{text} ({late})"
+    return text
+
+
+def cell_text(cell: Cell | None) -> str:
+    """A matrix cell as one line of text (exports)."""
+    if cell is None:
+        return "–"
+    return f"{status_label(cell.status)} · {cell_dates(cell)}"
