@@ -127,10 +127,12 @@ def _copy(model, columns: list[str], rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         table = model._meta.db_table
         names = ", ".join(model._meta.get_field(c).column for c in columns)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
         return
     model.objects.bulk_create(
         (model(**dict(zip(columns, row, strict=True))) for row in rows),
@@ -152,7 +154,7 @@ def load_seed(
     and for each new clerk a realistic record: about half the modules done, a fifth
     started, the rest untouched; reminders for overdue ones."""
     now = now or timezone.now()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     report = LoadReport()
     module_pages = _pages(modules, report)
     lessons_of = {
