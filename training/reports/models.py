@@ -25,8 +25,8 @@ class ReportAudit(models.Model):
     at = models.DateTimeField(_("when"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     report = models.CharField(_("report"), max_length=40)
-    people = models.JSONField(_("people (ids)"), default=list)
-    filters = models.JSONField(_("filters"), default=dict)
+    people = models.JSONField(_("people (ids)"), default=list, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
