@@ -496,6 +496,7 @@ def main() -> int:
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the database for a closer look"
     )
+    parser.add_argument("--only", choices=["pages", "reports"], help="run one part only")
     args = parser.parse_args()
 
     # SIGTERM (a CI timeout, say) must still run the clean-up below.
@@ -525,6 +526,11 @@ def main() -> int:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=io.StringIO())
+        if args.only == "reports":  # bench/reports.py alone
+            from bench import reports
+
+            args.report.write_text("# Benchmarks (reports only)\n" + reports.run(log))
+            return 0
 
         from django.conf import settings
 
@@ -580,6 +586,11 @@ def main() -> int:
         facts.update(machine())
         facts["load"] = f"{load_before:.2f} / {load_after:.2f}"
         write_report(args.report, results, facts, args)
+        if args.only != "pages":
+            from bench import reports
+
+            with args.report.open("a") as report:
+                report.write(reports.run(log))
         raw = ROOT / "bench" / "results"
         raw.mkdir(exist_ok=True)
         (raw / f"{facts['date'][:16].replace(' ', 'T').replace(':', '')}.json").write_text(

@@ -21,6 +21,7 @@ def register_report_urls():
         path("berichte/ueberfaellig/", views.OverdueView.as_view(), name="reports_overdue"),
         path("berichte/verlauf/", views.TrendsView.as_view(), name="reports_trends"),
         path("berichte/protokoll/", views.AuditLogView.as_view(), name="reports_audit"),
+        path("berichte/inhalte/", views.ContentView.as_view(), name="reports_content"),
     ]
 
 
@@ -67,6 +68,18 @@ def overdue_menu_item():
 def trends_menu_item():
     return _item(
         _("Trends"), "reports_trends", "team-trends", "view", 30, access.may_see_team_reports
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def content_menu_item():
+    return _item(
+        _("Courses and modules"),
+        "reports_content",
+        "content-figures",
+        "doc-full",
+        40,
+        access.may_see_content_reports,
     )
 
 

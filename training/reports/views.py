@@ -192,3 +192,21 @@ class AuditLogView(BaseReportView):
             reason=scores.named_scores_reason(),
             **kwargs,
         )
+
+
+class ContentView(BaseReportView):
+    """Trainers: per course and module, aggregates only."""
+
+    template_name = "training/reports/content.html"
+    page_title = _("Courses and modules")
+    header_icon = "doc-full"
+
+    def allowed(self, user) -> bool:
+        return access.may_see_content_reports(user)
+
+    def get_context_data(self, **kwargs):
+        from training.reports.content import content_report
+
+        return super().get_context_data(
+            rows=content_report(), min_group=scores.min_group_size(), **kwargs
+        )
