@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages: espeak-ng and lame make vocabulary audio, chromium runs the browser tests,
-# gettext compiles the German interface texts.
-RUN_DEBS := espeak-ng lame gettext
+# gettext compiles the German interface texts, fonts-dejavu-core gives certificates a font
+# with every script of the staff's names.
+RUN_DEBS := espeak-ng lame gettext fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium
 
 .PHONY: run test check lint format bench lock messages makemessages debs-run debs-test clean

@@ -549,6 +549,15 @@ def main() -> int:
             Result(name=f"Lesson “{lesson.title}”", path=lesson.url, bytes=0),
             Result(name="Glossary, first page", path="/glossar/", bytes=0),
         ]
+        from bench.dashboard import ASSIGNMENTS, dashboard_setup
+
+        results.append(
+            Result(
+                name=f"Meine Fortbildung, {ASSIGNMENTS} assignments",
+                path=dashboard_setup(username),
+                bytes=0,
+            )
+        )
 
         load_before = os.getloadavg()[0]
         port = free_port()

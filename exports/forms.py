@@ -11,6 +11,7 @@ from courses.languages import Language
 from courses.models import CoursePage, LessonPage, ModulePage, Topic
 from exports.anki import DeckSelectionError
 from exports.deck_exports import DeckCoverage, DeckRequest, deck_scope_get
+from training.models import User
 
 DIRECTION_CHOICES = [
     ("de-x", _("German → language")),
@@ -151,3 +152,15 @@ class DeckOptionsForm(forms.Form):
             audio=data["audio"],
             **selection,
         )
+
+
+class TrainingRecordForm(forms.Form):
+    """Whose training record, in which format (data-protection access request)."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.order_by("last_name", "first_name", "username"),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("json", "JSON"), ("pdf", "PDF")], initial="json"
+    )

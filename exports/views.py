@@ -123,3 +123,21 @@ def deck_export_download(request, pk: int):
         filename=export.filename,
         content_type=APKG_CONTENT_TYPE,
     )
+
+
+def training_record_response(*, user, fmt: str) -> HttpResponse:
+    """One person's complete training record as a download (administrators only: the
+    admin view checks)."""
+    from exports.record_exports import record_json, record_pdf
+    from training.gdpr import training_record_export
+
+    data = training_record_export(user=user)
+    if fmt == "pdf":
+        response = HttpResponse(record_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(record_json(data), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="fortbildungsnachweis-{user.pk}.{"pdf" if fmt == "pdf" else "json"}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

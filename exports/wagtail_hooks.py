@@ -12,8 +12,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from courses.models import CoursePage, LessonPage, ModulePage, Topic
-from exports.forms import DeckAdminSelectionForm
-from exports.views import deck_request_handle
+from exports.forms import DeckAdminSelectionForm, TrainingRecordForm
+from exports.views import deck_request_handle, training_record_response
 
 PERMISSION = "courses.view_term"
 URL_NAME = "exports_anki_deck"
@@ -92,6 +92,61 @@ def deck_topic_listing_button(snippet, user, next_url=None):
             icon_name="download",
             priority=90,
         )
+
+
+# --- Data protection: one person's training record ----------------------------------------
+
+RECORD_PERMISSION = "training.change_user"  # administrators
+
+
+class TrainingRecordExportView(WagtailAdminTemplateMixin, TemplateView):
+    """Administrators export one person's complete training record as JSON or PDF."""
+
+    template_name = "exports/admin/training_record.html"
+    page_title = _("Training record (access request)")
+    header_icon = "download"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(RECORD_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        form = TrainingRecordForm(request.GET or None)
+        if request.GET and form.is_valid():
+            return training_record_response(
+                user=form.cleaned_data["person"], fmt=form.cleaned_data["format"]
+            )
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@hooks.register("register_admin_urls")
+def register_training_record_url():
+    return [
+        path(
+            "fortbildungsnachweis/",
+            TrainingRecordExportView.as_view(),
+            name="exports_training_record",
+        )
+    ]
+
+
+class _RecordMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(RECORD_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_training_record_menu_item():
+    return _RecordMenuItem(
+        _("Training record (access request)"),
+        reverse("exports_training_record"),
+        icon_name="doc-full",
+        order=630,
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -159,6 +160,17 @@ def _apply(assignment: Assignment, data: AssignmentData) -> None:
     assignment.roles.set(data.roles)
 
 
+def _locked(actor: User, assignment_id: int) -> Assignment:
+    """The assignment, locked for the change, if the actor may manage it (else 404).
+
+    Checked first and locked by id: PostgreSQL refuses FOR UPDATE on the DISTINCT query
+    of a manager's scope.
+    """
+    if not manageable_assignments(actor).filter(pk=assignment_id).exists():
+        raise Http404("no such assignment")
+    return Assignment.objects.select_for_update().select_related("page").get(pk=assignment_id)
+
+
 @transaction.atomic
 def assignment_create(
     *, actor: User, data: AssignmentData, now: dt.datetime | None = None
@@ -183,7 +195,7 @@ def assignment_update(
     *, actor: User, assignment: Assignment, data: AssignmentData, now: dt.datetime | None = None
 ) -> Assignment:
     """Changes an assignment the actor may manage; logs what changed (nothing: no entry)."""
-    assignment = manageable_assignments(actor).select_for_update(of=("self",)).get(pk=assignment.pk)
+    assignment = _locked(actor, assignment.pk)
     _check(actor, data)
     before = _snapshot(assignment)
     _apply(assignment, data)
@@ -205,7 +217,7 @@ def assignment_withdraw(
     *, actor: User, assignment: Assignment, now: dt.datetime | None = None
 ) -> Assignment:
     """Ends the obligation for everybody; the assignment and its log stay."""
-    assignment = manageable_assignments(actor).select_for_update(of=("self",)).get(pk=assignment.pk)
+    assignment = _locked(actor, assignment.pk)
     now = now or timezone.now()
     assignment.withdrawn_at = now
     assignment.save(update_fields=["withdrawn_at"])

@@ -40,6 +40,8 @@ from operator import or_
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Max, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -302,14 +304,38 @@ def open_attempt_urls(*, user_id: int, module_ids: Collection[int]) -> dict[int,
 # --- Bulk loading ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageRef:
+    """A module or lesson as the snapshot needs it; ``as_page()`` for links."""
+
+    FIELDS = ("id", "path", "depth", "title", "url_path")
+
+    id: int
+    path: str
+    depth: int
+    title: str
+    url_path: str
+    vocabulary_goal_percent: int | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def as_page(self) -> Page:
+        """An unsaved ``Page`` with what ``pageurl``/``get_url`` need."""
+        return Page(
+            id=self.id, path=self.path, depth=self.depth, title=self.title, url_path=self.url_path
+        )
+
+
 @dataclass
 class ProgressSnapshot:
     """Everything the rules need for some people and some courses/modules, loaded once."""
 
     now: dt.datetime
     courses: dict[int, CoursePage]
-    modules: dict[int, ModulePage]
-    lessons: dict[int, LessonPage]
+    modules: dict[int, PageRef]
+    lessons: dict[int, PageRef]
     course_modules: dict[int, list[int]]
     specs: dict[int, ModuleSpec]
     progress: dict[tuple[int, int], tuple[dt.datetime, dt.datetime | None]]  # visit, done
@@ -317,6 +343,7 @@ class ProgressSnapshot:
     learned: dict[int, set[int]]
     recertified: dict[int, dt.datetime]
     course_completions: dict[tuple[int, int], list]  # newest first
+    _states: dict = field(default_factory=dict, repr=False)
 
     # -- Per person -----------------------------------------------------------------
 
@@ -341,6 +368,12 @@ class ProgressSnapshot:
         )
 
     def module_state(self, user_id: int, module_id: int) -> ModuleState:
+        key = (user_id, module_id)
+        if key not in self._states:
+            self._states[key] = self._module_state(user_id, module_id)
+        return self._states[key]
+
+    def _module_state(self, user_id: int, module_id: int) -> ModuleState:
         spec = self.specs[module_id]
         completed = {}
         visited = set()
@@ -353,7 +386,7 @@ class ProgressSnapshot:
             spec,
             lesson_completed=completed,
             visited=visited,
-            passed={page for (user, page) in self.passed if user == user_id},
+            passed={page for page in spec.assessment_ids if (user_id, page) in self.passed},
             learned_terms=self.learned.get(user_id, ()),
             cutoff=self.cutoff(user_id, module_id),
         )
@@ -380,7 +413,7 @@ class ProgressSnapshot:
     def lesson_ids_of(self, page_id: int) -> list[int]:
         return [lesson for m in self.module_ids_of(page_id) for lesson in self.specs[m].lesson_ids]
 
-    def continue_lesson(self, user_id: int, page_id: int) -> LessonPage | None:
+    def continue_lesson(self, user_id: int, page_id: int) -> Page | None:
         """The lesson to continue with: the one visited last if it does not count yet,
         else the next one (in reading order) that does not count; the first lesson when
         nothing was visited. None when every lesson counts."""
@@ -398,7 +431,7 @@ class ProgressSnapshot:
         start = max(visits)[1] if visits else 0
         for lesson in lessons[start:] + lessons[:start]:
             if lesson not in counting:
-                return self.lessons[lesson]
+                return self.lessons[lesson].as_page()
         return None
 
     def last_visited(self, user_id: int, page_id: int) -> dt.datetime | None:
@@ -411,10 +444,17 @@ class ProgressSnapshot:
 
 
 def _under(paths: Iterable[str]) -> Q:
-    paths = list(paths)
-    if not paths:
+    """Pages at or below any of ``paths``: one IN per path length (tree depth), not one
+    LIKE per path, so the query stays small for many courses."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for path in paths:
+        by_length[len(path)].append(path)
+    if not by_length:
         return Q(pk__in=[])
-    return reduce(or_, (Q(path__startswith=path) for path in paths))
+    return reduce(
+        or_,
+        (Q(In(Substr("path", 1, length), group)) for length, group in by_length.items()),
+    )
 
 
 def progress_snapshot(
@@ -441,12 +481,15 @@ def progress_snapshot(
     targets = list(Page.objects.filter(id__in=list(page_ids)).values("id", "path", "depth"))
     target_paths = {t["path"] for t in targets}
     # Courses and modules under (or being) the targets; a module's course is its parent.
-    modules = list(
-        ModulePage.objects.live()
+    # Modules and lessons as plain rows: building page objects for a hundred lessons
+    # costs more than the queries themselves.
+    modules = [
+        PageRef(**row)
+        for row in ModulePage.objects.live()
         .filter(_under(t["path"] for t in targets))
         .order_by("path")
-        .only("id", "path", "depth", "title", "url_path", "vocabulary_goal_percent")
-    )
+        .values(*PageRef.FIELDS, "vocabulary_goal_percent")
+    ]
     course_paths = {t["path"] for t in targets} | {m.path[: -Page.steplen] for m in modules}
     courses = {
         c.path: c
@@ -454,12 +497,13 @@ def progress_snapshot(
         .filter(path__in=course_paths)
         .only("id", "path", "depth", "title", "url_path", "validity_months")
     }
-    lessons = list(
-        LessonPage.objects.live()
+    lessons = [
+        PageRef(**row)
+        for row in LessonPage.objects.live()
         .filter(_under(m.path for m in modules))
         .order_by("path")
-        .only("id", "path", "depth", "title", "url_path", "completion_mode")
-    )
+        .values(*PageRef.FIELDS)
+    ]
     module_by_path = {m.path: m for m in modules}
     lessons_of: dict[int, list[int]] = defaultdict(list)
     for lesson in lessons:

@@ -175,9 +175,12 @@ class LessonVisitMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        lesson_id = getattr(request, "progress_lesson_shown", None)
-        if lesson_id is not None and request.method == "GET" and response.status_code == 200:
+        shown = getattr(request, "progress_lesson_shown", None)
+        if shown is not None and request.method == "GET" and response.status_code == 200:
             from training.progress import lesson_visit_record
 
-            lesson_visit_record(user=request.user, lesson_id=lesson_id)
+            lesson_id, known, last_visit = shown
+            lesson_visit_record(
+                user=request.user, lesson_id=lesson_id, known=known, last_visit=last_visit
+            )
         return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -19,14 +20,32 @@ from training.completion import progress_snapshot, recertification_due_days
 from training.models import CourseCompletion, LessonProgress, User
 
 
-def lesson_visit_record(*, user: User, lesson_id: int, now: dt.datetime | None = None) -> None:
+def visit_resolution() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "TRAINING_VISIT_RESOLUTION_SECONDS", 60)))
+
+
+def lesson_visit_record(
+    *,
+    user: User,
+    lesson_id: int,
+    known: bool = True,
+    last_visit: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Notes that the person is on the lesson now (for "continue where I stopped").
 
-    One UPDATE for every visit but the first; the unique constraint settles two first
-    visits at once.
+    One query: an UPDATE when the caller knows a row exists (``known``), else an INSERT;
+    the unique constraint settles two first visits at once. Nothing when the caller read
+    a visit of this lesson (``last_visit``) less than ``TRAINING_VISIT_RESOLUTION_SECONDS``
+    ago: a reload or a jump back within a minute need no write (a page view with a
+    committed write costs about three reads' time).
     """
     now = now or timezone.now()
-    if LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(last_visited_at=now):
+    if known and last_visit is not None and now - last_visit < visit_resolution():
+        return
+    if known and LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(
+        last_visited_at=now
+    ):
         return
     try:
         with transaction.atomic():
@@ -139,3 +158,9 @@ def renewal_due_date(snapshot, user_id: int, page_id: int) -> dt.date | None:
         if changed is not None and (latest is None or latest.completed_at < changed):
             candidates.append(dates.add_days(dates.local_date(changed), recertification_due_days()))
     return min(candidates) if candidates else None
+
+
+def notifications_set(*, user: User, weekly_digest: bool) -> None:
+    """Opts in to or out of the managers' weekly digest."""
+    User.objects.filter(pk=user.pk).update(weekly_digest=weekly_digest)
+    user.weekly_digest = weekly_digest

@@ -42,6 +42,7 @@ class RecordItem:
     continue_url: str | None = None
     continue_title: str = ""
     latest_completion: CourseCompletion | None = None
+    reopened: bool = False  # the latest completion no longer counts (renewal, new content)
 
     @property
     def percent(self) -> int:
@@ -57,6 +58,18 @@ class PersonRecord:
     user_id: int
     items: list[RecordItem] = field(default_factory=list)
     completions: list[CourseCompletion] = field(default_factory=list)
+
+    @property
+    def unrecorded_courses(self) -> list:
+        """Assigned courses complete under the rules whose completion of this round is
+        not recorded yet (no ``CourseCompletion``, or only one from an earlier round)."""
+        return [
+            item.page
+            for item in self.items
+            if item.is_course
+            and item.state.complete
+            and (item.latest_completion is None or item.reopened)
+        ]
 
     @property
     def resume(self) -> RecordItem | None:
@@ -80,7 +93,9 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
     page_id = obligation.assignment.page_id
     user_id = obligation.user_id
     is_course = page_id in snapshot.course_modules or page_id in snapshot.courses
-    page = snapshot.courses.get(page_id) or snapshot.modules.get(page_id)
+    page = snapshot.courses.get(page_id)
+    if page is None and page_id in snapshot.modules:
+        page = snapshot.modules[page_id].as_page()
     if page is None:  # the page is no longer live: nothing to do
         return None
     state = snapshot.state(user_id, page_id)
@@ -98,6 +113,13 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
         )
     elif renewal is not None and not state.complete:
         due = max(due, renewal)
+    reopened = latest is not None and (
+        (snapshot.course_reopens_at(user_id, course_id) or snapshot.now) < snapshot.now
+        or any(
+            snapshot.recertified.get(m) and latest.completed_at < snapshot.recertified[m]
+            for m in snapshot.module_ids_of(page_id)
+        )
+    )
     status = training_status(
         complete=state.complete,
         started=state.started,
@@ -114,6 +136,7 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
         state=state,
         last_visited=snapshot.last_visited(user_id, page_id),
         latest_completion=latest,
+        reopened=reopened,
     )
     if not state.complete:
         lesson = snapshot.continue_lesson(user_id, page_id)

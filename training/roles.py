@@ -52,7 +52,13 @@ _ASSIGNING = [
     "training.change_assignment",
     "training.view_assignment",
 ]
-_ASSIGNING_ANY = [*_ASSIGNING, "training.assign_to_roles"]
+_ASSIGNING_ANY = [
+    *_ASSIGNING,
+    "training.assign_to_roles",
+    # Recertification after a change of content (admin view in training/wagtail_hooks.py).
+    "training.add_recertificationrequirement",
+    "training.view_recertificationrequirement",
+]
 
 # Reports (training/reports/): managers get a reduced admin with their teams' reports
 # only; trainers the reports per course and module; administrators everything and the

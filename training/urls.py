@@ -52,6 +52,7 @@ training_patterns = [
     path("", views_progress.dashboard, name="dashboard"),
     path("lektion/<int:lesson_id>/erledigt/", views_progress.lesson_done, name="lesson_done"),
     path("team/", views_progress.team_overview, name="team"),
+    path("benachrichtigungen/", views_progress.notifications, name="notifications"),
     path("team/<int:user_id>/", views_progress.member_record, name="member"),
     path("zuweisungen/", views_progress.assignment_list, name="assignments"),
     path("zuweisungen/neu/", views_progress.assignment_create_view, name="assignment_create"),
@@ -76,6 +77,9 @@ urlpatterns = [
     path("vokabeln/anki/", include("exports.urls")),
     path("vokabeln/lernen/", include((vocabulary_patterns, "vocabulary"))),
     path("meine-fortbildung/", include((training_patterns, "training"))),
+    path("meine-fortbildung/zertifikat/", include("exports.certificate_urls")),
+    # Public: anyone holding a certificate's code may check it (no sign-in).
+    path("zertifikat-pruefen/", views_progress.certificate_verify, name="certificate_verify"),
 ]
 
 if settings.DEBUG:

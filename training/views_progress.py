@@ -20,9 +20,10 @@ from training.assignments import (
     managed_member_ids,
     may_manage_assignments,
 )
+from training.certificates import certificate_code_normalise, certificate_is_valid
 from training.forms_assignments import AssignmentForm
 from training.models import Membership, Team, User
-from training.progress import lesson_complete
+from training.progress import course_completion_record, lesson_complete, notifications_set
 from training.records import person_record, training_records
 from training.vocabulary import vocabulary_due
 
@@ -46,6 +47,12 @@ def lesson_done(request, lesson_id: int):
 
 def _record_context(request, person: User) -> dict:
     record = person_record(user=person, request=request)
+    if person == request.user and record.unrecorded_courses:
+        # Complete under the rules without a completion of this round yet: finished by
+        # something other than a lesson (a vocabulary goal reached in the review, say).
+        for course in record.unrecorded_courses:
+            course_completion_record(user=person, course=course)
+        record = person_record(user=person, request=request)
     return {
         "person": person,
         "record": record,
@@ -173,3 +180,28 @@ def assignment_withdraw_view(request, assignment_id: int):
     assignment_withdraw(actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was withdrawn."))
     return redirect("training:assignments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The manager's weekly digest: on or off."""
+    if request.method == "POST":
+        wanted = request.POST.get("weekly_digest") == "on"
+        notifications_set(user=request.user, weekly_digest=wanted)
+        messages.success(request, _("Your choice was saved."))
+        return redirect("training:notifications")
+    return render(request, "training/notifications.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_verify(request):
+    """Public: is this certificate code valid? Nothing else about the certificate."""
+    result = None
+    code = ""
+    if request.method == "POST":
+        code = certificate_code_normalise(request.POST.get("code", ""))[:40]
+        result = certificate_is_valid(code)
+    response = render(request, "training/certificate_verify.html", {"result": result, "code": code})
+    response["Cache-Control"] = "private, no-store"
+    return response

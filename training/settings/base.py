@@ -145,6 +145,8 @@ TRAINING_VOCABULARY_LEARNED_DAYS = 21
 TRAINING_RENEWAL_NOTICE_DAYS = 60
 # Days to redo a module after a content change required recertification.
 TRAINING_RECERTIFICATION_DUE_DAYS = 28
+# A lesson visit within this many seconds of the last recorded one is not written again.
+TRAINING_VISIT_RESOLUTION_SECONDS = 60
 # Reminders: days before the due date, and days after it (the due day itself always).
 TRAINING_REMINDER_DAYS_BEFORE = [7]
 TRAINING_REMINDER_DAYS_AFTER = [1, 7]

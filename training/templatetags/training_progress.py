@@ -7,6 +7,7 @@ from the page id the cache entry carries. Nothing rendered here is ever cached.
 """
 
 from django import template
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 
 from courses.models import CoursePage, LessonPage, ModulePage
@@ -47,20 +48,30 @@ def progress_frame(context) -> str:
 
 
 def _lesson_frame(request, user, page_id, page) -> str:
-    if page is None:
-        page = LessonPage.objects.only("id", "completion_mode").filter(pk=page_id).first()
-        if page is None:
-            return ""
-    progress = LessonProgress.objects.filter(user=user, lesson_id=page_id).first()
+    # One query: the lesson's completion mode with the reader's progress on it.
+    mine = LessonProgress.objects.filter(user=user, lesson_id=OuterRef("pk"))
+    row = (
+        LessonPage.objects.filter(pk=page_id)
+        .annotate(
+            progress_exists=Exists(mine),
+            completed_at=Subquery(mine.values("completed_at")[:1]),
+            last_visited_at=Subquery(mine.values("last_visited_at")[:1]),
+        )
+        .values("completion_mode", "progress_exists", "completed_at", "last_visited_at")
+        .first()
+    )
+    if row is None:
+        return ""
     # The visit itself is written once the response is complete (LessonVisitMiddleware).
-    request.progress_lesson_shown = page_id
+    request.progress_lesson_shown = (page_id, row["progress_exists"], row["last_visited_at"])
+    mode = row["completion_mode"]
     return render_to_string(
         "training/includes/lesson_frame.html",
         {
             "lesson_id": page_id,
-            "completion_mode": page.completion_mode,
-            "end_mode": page.completion_mode == LessonPage.CompletionMode.END_REACHED,
-            "completed_at": progress.completed_at if progress else None,
+            "completion_mode": mode,
+            "end_mode": mode == LessonPage.CompletionMode.END_REACHED,
+            "completed_at": row["completed_at"],
         },
         request=request,
     )
