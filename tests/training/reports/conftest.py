@@ -59,6 +59,10 @@ def _done(user, lesson, when):
 
 @pytest.fixture
 def record(catalogue):
+    return record_build(catalogue)
+
+
+def record_build(catalogue) -> Record:
     course = CoursePageFactory(parent=catalogue, title="Willkommen")
     m1 = ModulePageFactory(parent=course, title="M1 Haltung")
     l1a = LessonPageFactory(parent=m1, title="L1a")
