@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from training.completion import Status
 from training.reports.selectors import Cell
@@ -43,4 +45,13 @@ def cell_text(cell: Cell | None) -> str:
     """A matrix cell as one line of text (exports)."""
     if cell is None:
         return "–"
-    return f"{status_label(cell.status)} · {cell_dates(cell)}"
+    # Formatting dates and translating costs more than everything else in a large export,
+    # and there are few distinct (status, dates) combinations: each is formatted once.
+    return _cell_text(get_language(), cell.status, cell.completed_on, cell.due, cell.days_overdue)
+
+
+@lru_cache(maxsize=20000)
+def _cell_text(language, status, completed_on, due, days_overdue) -> str:
+    cell = Cell(0, 0, status, due, None, days_overdue, 0)
+    text = _("completed %(date)s") % {"date": short_date(completed_on)} if completed_on else ""
+    return f"{status_label(status)} · {text or cell_dates(cell)}"

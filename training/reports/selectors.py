@@ -27,6 +27,7 @@ from training import dates
 from training.assignments import obligations, obligations_by_page
 from training.completion import (
     ModuleState,
+    PageRef,
     ProgressSnapshot,
     Status,
     assessment_pages_passed,
@@ -49,6 +50,18 @@ SORTS = ("name", "-name", "team", "-team", "open", "-open")
 PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class _SharedPageRef(PageRef):
+    """A ``PageRef`` whose page object is made once (reports make 200,000 items)."""
+
+    def as_page(self):
+        page = self.__dict__.get("_page")
+        if page is None:
+            page = super().as_page()
+            object.__setattr__(self, "_page", page)
+        return page
+
+
 @dataclass
 class ReportSnapshot(ProgressSnapshot):
     """A ``ProgressSnapshot`` for many people: the same rules, computed once each."""
@@ -56,6 +69,10 @@ class ReportSnapshot(ProgressSnapshot):
     def __post_init__(self):
         self._states: dict[tuple[int, int], ModuleState] = {}
         self._untouched: dict[tuple, ModuleState] = {}
+        self.modules = {
+            pk: _SharedPageRef(**{f.name: getattr(ref, f.name) for f in fields(PageRef)})
+            for pk, ref in self.modules.items()
+        }
         self._passed_by_user: dict[int, set[int]] = defaultdict(set)
         for user_id, page_id in self.passed:
             self._passed_by_user[user_id].add(page_id)
