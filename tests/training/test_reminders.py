@@ -130,9 +130,22 @@ def test_command_enqueues_the_task(catalogue, capsys):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture(scope="module")
+def _migrated_state_back(django_db_setup, django_db_blocker):
+    """A transactional test ends with a flush; put the migrated state (root page, roles)
+    back for later tests and the next --reuse-db run (as tests/browser/conftest.py)."""
+    yield
+    with django_db_blocker.unblock():
+        from wagtail.models import Page
+
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and Page.get_first_root_node() is None:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-def test_two_workers_at_once_send_one_reminder(catalogue):
+def test_two_workers_at_once_send_one_reminder(_migrated_state_back, catalogue):
     _setup(catalogue, timezone.localdate())
     barrier = threading.Barrier(2)
     results, errors = [], []
