@@ -19,8 +19,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, fields
 
 from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.functions import Extract
+from django.db.models import FloatField, Func, QuerySet
 from django.utils import timezone
 
 from training import dates
@@ -122,6 +121,14 @@ class ReportSnapshot(ProgressSnapshot):
         return None
 
 
+class _Epoch(Func):
+    """Seconds since 1970 of a timestamptz, in UTC (Django's ``Extract`` would first
+    convert to the current time zone and shift the result)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
 def report_snapshot(*, user_ids, page_ids, now=None) -> ReportSnapshot:
     """The snapshot of ``progress_snapshot`` for many people, loaded faster.
 
@@ -146,8 +153,8 @@ def report_snapshot(*, user_ids, page_ids, now=None) -> ReportSnapshot:
             epoch = dt.datetime.fromtimestamp
             utc = dt.UTC
             for user_id, lesson_id, visited, completed in rows.annotate(
-                visited_epoch=Extract("last_visited_at", "epoch"),
-                completed_epoch=Extract("completed_at", "epoch"),
+                visited_epoch=_Epoch("last_visited_at"),
+                completed_epoch=_Epoch("completed_at"),
             ).values_list("user_id", "lesson_id", "visited_epoch", "completed_epoch"):
                 progress[(user_id, lesson_id)] = (
                     epoch(float(visited), utc),
