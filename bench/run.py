@@ -582,6 +582,12 @@ def main() -> int:
                 f"  {result.page.rate:.1f} req/s vs floor {result.floor.rate:.1f} req/s: "
                 f"ratio {result.ratio:.2f}"
             )
+        from bench import quiz as quiz_bench
+
+        quiz_result = quiz_bench.run(
+            port=port, floor_rate=results[0].floor.rate, seconds=args.seconds,
+            threads=args.threads, sign_in=sign_in, log=log,
+        )  # fmt: skip
         gunicorn_stop(gunicorn)
         gunicorn = None
         load_after = os.getloadavg()[0]
@@ -595,6 +601,8 @@ def main() -> int:
         facts.update(machine())
         facts["load"] = f"{load_before:.2f} / {load_after:.2f}"
         write_report(args.report, results, facts, args)
+        with args.report.open("a") as report:
+            report.write(quiz_bench.report_section(quiz_result))
         if args.only != "pages":
             from bench import reports
 

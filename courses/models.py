@@ -272,7 +272,7 @@ class ModulePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "quizzes.ScenarioPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -281,9 +281,14 @@ class ModulePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().public()
 
+    def activities(self):
+        """Other published children (quizzes, scenarios): courses knows them only as pages."""
+        return self.get_children().live().public().not_type(LessonPage)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["activities"] = self.activities()
         return context
 
 

@@ -28,6 +28,23 @@ _CONTENT_EDITING = [
     "courses.change_topic",
     "courses.delete_topic",
     "courses.view_topic",
+    *[
+        f"quizzes.{action}_{model}"
+        for model in (
+            "question",
+            "singlechoicequestion",
+            "multiplechoicequestion",
+            "truefalsequestion",
+            "orderingquestion",
+            "matchingquestion",
+            "clozequestion",
+            "shorttextquestion",
+        )
+        for action in ("add", "change", "delete", "view")
+    ],
+    # Results per quiz (aggregates) and the regrade action.
+    "quizzes.view_quizattempt",
+    "quizzes.add_quizregrade",
 ]
 _PEOPLE = [
     "wagtailadmin.access_admin",

@@ -80,6 +80,8 @@ urlpatterns = [
     path("meine-fortbildung/zertifikat/", include("exports.certificate_urls")),
     # Public: anyone holding a certificate's code may check it (no sign-in).
     path("zertifikat-pruefen/", views_progress.certificate_verify, name="certificate_verify"),
+    path("pruefungen/", include("quizzes.urls")),
+    path("szenarien/", include("quizzes.scenario_urls")),
 ]
 
 if settings.DEBUG:

@@ -41,6 +41,9 @@ def test_trainer_drafts_previews_and_publishes_a_lesson(
     page.goto(f"/admin/pages/{module.pk}/")
     # A module takes only lessons, so Wagtail goes straight to the lesson form.
     page.get_by_role("link", name="Unterseite hinzufügen").first.click()
+    # A module takes lessons and quizzes: Wagtail asks which.
+    expect(page).to_have_url(re.compile(rf"/admin/pages/{module.pk}/add_subpage/"))
+    page.get_by_role("link", name="Lektion", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/admin/pages/add/courses/lessonpage/{module.pk}/"))
     page.locator("#id_title").fill("Der erste Eindruck")
     page.locator("#id_intro").fill("Wie ein Termin gut beginnt.")

@@ -92,5 +92,5 @@ def test_content_report_is_for_trainers_and_administrators(
 
 
 def test_content_report_queries_fixed(figures, trainer_client, django_assert_num_queries):
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         assert trainer_client.get("/admin/berichte/inhalte/").status_code == 200

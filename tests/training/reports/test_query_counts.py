@@ -10,15 +10,16 @@ from training.reports.seed import load_seed
 pytestmark = pytest.mark.django_db
 
 # Session, user, Wagtail admin frame, filter choices (teams, pages), people in scope,
-# obligations, content snapshot and per-person rows.
+# obligations, content snapshot (with the quiz and scenario page lookup) and per-person
+# rows.
 QUERIES = {
-    "/admin/berichte/matrix/": 23,
-    "/admin/berichte/ueberfaellig/": 24,  # + reminders sent
-    "/admin/berichte/verlauf/": 23,
+    "/admin/berichte/matrix/": 25,
+    "/admin/berichte/ueberfaellig/": 26,  # + reminders sent
+    "/admin/berichte/verlauf/": 25,
 }
 # The administrator's admin frame reads one more permission row.
 ADMIN_EXTRA = 1
-EXPORT_QUERIES = 23
+EXPORT_QUERIES = 25
 BACKGROUND_EXPORT_QUERIES = 15  # request only: people in scope, export row
 
 

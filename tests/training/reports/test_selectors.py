@@ -138,8 +138,11 @@ def test_trends_completions_per_week_and_compliance(record):
     assert [p.compliant_percent for p in points] == [100, 33, 33, 33]
 
 
-def test_report_cells_agree_with_the_personal_records(record):
+def test_report_cells_agree_with_the_personal_records(record, monkeypatch):
     """The bulk path gives the answers of training_records (the dashboard's rules)."""
+    # The fixture has no quiz pages, so nobody has an open attempt; the seam to the quiz
+    # app's open attempts is not wired on this branch (the coordinator wires it).
+    monkeypatch.setattr("training.records.open_attempt_urls", lambda **kwargs: {})
     ids = [record.anna.pk, record.bert.pk, record.carl.pk, record.dora.pk]
     cells, _columns = cells_for(user_ids=ids, now=NOW)
     records = training_records(user_ids=ids, now=NOW)

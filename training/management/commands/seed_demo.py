@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from courses.demo.seed import DemoContentError, demo_content_ensure
+from quizzes.demo import demo_quizzes_ensure
+from quizzes.demo_scenarios import demo_scenarios_ensure
 from training.demo import DemoPasswordsNotAllowed, demo_passwords_allowed, demo_people_ensure
 
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 report = demo_content_ensure(update_termbase=update_termbase)
+                report.merge(demo_quizzes_ensure())
+                report.merge(demo_scenarios_ensure())
                 if not content_only:
                     report.merge(demo_people_ensure())
         except (DemoContentError, DemoPasswordsNotAllowed) as error:

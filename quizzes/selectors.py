@@ -1,0 +1,138 @@
+"""Reads about quizzes for other parts (progress in ``training``) and for the quiz pages."""
+
+from quizzes.models import QuizAttempt
+
+
+def quiz_pages_passed(*, user_ids, page_ids) -> set[tuple[int, int]]:
+    """(user_id, page_id) pairs for which a finished, passed attempt exists. One query."""
+    return set(
+        QuizAttempt.objects.finished()
+        .filter(passed=True, user_id__in=list(user_ids), page_id__in=list(page_ids))
+        .values_list("user_id", "page_id")
+        .distinct()
+    )
+
+
+def quiz_attempts_open(*, user) -> list[QuizAttempt]:
+    """The person's open attempts with their quiz page, newest first ("continue where I
+    stopped"). One query."""
+    return list(
+        QuizAttempt.objects.open()
+        .filter(user=user, page__isnull=False)
+        .select_related("page")
+        .order_by("-started_at")
+    )
+
+
+def quiz_attempts_of(*, user, page) -> dict:
+    """The landing page's view of one person's attempts at one quiz. One query."""
+    attempts = list(
+        QuizAttempt.objects.filter(user=user, page=page)
+        .only("pk", "number", "status", "score", "passed", "finished_at", "position")
+        .order_by("number")
+    )
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    used = len(attempts)
+    limit = page.attempt_limit
+    return {
+        "attempts": [a for a in attempts if not a.is_open],
+        "open_attempt": open_attempt,
+        "attempts_left": None if not limit else max(0, limit - used),
+        "may_start": open_attempt is None and (not limit or used < limit),
+    }
+
+
+def _mean(values) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def quiz_statistics(*, page) -> dict:
+    """Item analysis of the finished attempts at ``page``: aggregates only, no people.
+
+    Per question (by the question it was drawn from, across versions): how often it was
+    shown, its average score (the difficulty index p: the share of points reached, so
+    high means easy), its discrimination index (average score in the best 27 % of
+    attempts minus that in the weakest 27 %; near 0 or negative means the question does
+    not separate those who know from those who do not) and the wrong options chosen most.
+    Two queries.
+    """
+    from quizzes.models import QuizAnswer
+
+    attempts = list(
+        QuizAttempt.objects.finished()
+        .filter(page=page)
+        .only("pk", "score", "passed", "snapshot")
+        .order_by("score", "pk")
+    )
+    answers: dict[int, dict[int, QuizAnswer]] = {}
+    for answer in QuizAnswer.objects.filter(attempt__in=[a.pk for a in attempts]).only(
+        "attempt_id", "position", "response", "score"
+    ):
+        answers.setdefault(answer.attempt_id, {})[answer.position] = answer
+    count = len(attempts)
+    group = max(1, round(count * 0.27)) if count >= 2 else 0
+    lower = {a.pk for a in attempts[:group]}
+    upper = {a.pk for a in attempts[count - group :]} if group else set()
+
+    items: dict[int, dict] = {}
+    for attempt in attempts:
+        for position, question in enumerate(attempt.snapshot["questions"]):
+            item = items.setdefault(
+                question["question_id"],
+                {
+                    "question_id": question["question_id"],
+                    "title": question["title"],
+                    "type": question["type"],
+                    "scored": question["scored"],
+                    "shown": 0,
+                    "answered": 0,
+                    "scores": [],
+                    "upper": [],
+                    "lower": [],
+                    "wrong": {},
+                },
+            )
+            item["title"] = question["title"]  # the newest version's title
+            item["shown"] += 1
+            answer = answers.get(attempt.pk, {}).get(position)
+            score = answer.score if answer else 0.0
+            if answer:
+                item["answered"] += 1
+                texts = {o["id"]: o["text"] for o in question["public"].get("options", [])}
+                correct = set(question["key"].get("correct", []))
+                for chosen in answer.response.get("selected", []):
+                    if chosen not in correct:
+                        label = texts.get(chosen) or chosen
+                        item["wrong"][label] = item["wrong"].get(label, 0) + 1
+            item["scores"].append(score)
+            if attempt.pk in upper:
+                item["upper"].append(score)
+            if attempt.pk in lower:
+                item["lower"].append(score)
+
+    questions = []
+    for item in items.values():
+        upper_mean, lower_mean = _mean(item["upper"]), _mean(item["lower"])
+        questions.append(
+            {
+                "question_id": item["question_id"],
+                "title": item["title"],
+                "type": item["type"],
+                "scored": item["scored"],
+                "shown": item["shown"],
+                "answered": item["answered"],
+                "difficulty": _mean(item["scores"]) if item["scored"] else None,
+                "discrimination": upper_mean - lower_mean
+                if item["scored"] and upper_mean is not None and lower_mean is not None
+                else None,
+                "wrong_options": sorted(item["wrong"].items(), key=lambda kv: (-kv[1], kv[0]))[:3],
+            }
+        )
+    questions.sort(key=lambda q: (q["difficulty"] is None, q["difficulty"] or 0))
+    return {
+        "attempts": count,
+        "pass_rate": 100 * sum(1 for a in attempts if a.passed) / count if count else None,
+        "average_score": _mean(a.score for a in attempts),
+        "questions": questions,
+    }
