@@ -498,7 +498,9 @@ def main() -> int:
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the database for a closer look"
     )
-    parser.add_argument("--only", choices=["pages", "anki"], help="run one part (default: all)")
+    parser.add_argument(
+        "--only", choices=["pages", "anki", "reports"], help="run one part (default: all)"
+    )
     args = parser.parse_args()
 
     # SIGTERM (a CI timeout, say) must still run the clean-up below.
@@ -530,6 +532,11 @@ def main() -> int:
         call_command("seed_demo", stdout=io.StringIO())
         if args.only == "anki":
             bench_anki.run(args.report, log)
+            return 0
+        if args.only == "reports":  # bench/reports.py alone
+            from bench import reports
+
+            args.report.write_text("# Benchmarks (reports only)\n" + reports.run(log))
             return 0
 
         from django.conf import settings
@@ -603,6 +610,11 @@ def main() -> int:
         write_report(args.report, results, facts, args)
         with args.report.open("a") as report:
             report.write(quiz_bench.report_section(quiz_result))
+        if args.only != "pages":
+            from bench import reports
+
+            with args.report.open("a") as report:
+                report.write(reports.run(log))
         raw = ROOT / "bench" / "results"
         raw.mkdir(exist_ok=True)
         (raw / f"{facts['date'][:16].replace(' ', 'T').replace(':', '')}.json").write_text(

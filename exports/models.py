@@ -60,3 +60,54 @@ class DeckExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+def _report_export_path(instance: "ReportExport", filename: str) -> str:
+    return f"report-exports/{uuid.uuid4().hex}/{filename}"
+
+
+class ReportExport(models.Model):
+    """One report exported in the background (``exports/report_exports.py``); only its
+    owner can follow and download it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+    )
+    # Report, format and filters as query parameters; re-checked against the owner's
+    # scope when the task runs.
+    parameters = models.JSONField(_("parameters"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    file = models.FileField(_("file"), upload_to=_report_export_path, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="exports_reportexport_progress_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -147,3 +147,27 @@ def register_training_record_menu_item():
         icon_name="doc-full",
         order=630,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_report_export_urls():
+    from exports import report_views
+
+    return [
+        path("berichte/export/", report_views.report_export, name="reports_export"),
+        path(
+            "berichte/export/<int:pk>/",
+            report_views.report_export_status,
+            name="reports_export_status",
+        ),
+        path(
+            "berichte/export/<int:pk>/status.json",
+            report_views.report_export_status_json,
+            name="reports_export_status_json",
+        ),
+        path(
+            "berichte/export/<int:pk>/datei/",
+            report_views.report_export_download,
+            name="reports_export_download",
+        ),
+    ]

@@ -444,3 +444,7 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# The reports' audit log lives with the reports; imported here so Django sees the model.
+from training.reports.models import ReportAudit  # noqa: E402, F401

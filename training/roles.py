@@ -77,13 +77,25 @@ _ASSIGNING_ANY = [
     "training.view_recertificationrequirement",
 ]
 
+# Reports (training/reports/): managers get a reduced admin with their teams' reports
+# only; trainers the reports per course and module; administrators everything and the
+# audit log of named score views.
+_TEAM_REPORTS = ["wagtailadmin.access_admin", "training.view_team_reports"]
+_CONTENT_REPORTS = ["training.view_content_reports"]
+_ALL_REPORTS = [
+    *_TEAM_REPORTS,
+    *_CONTENT_REPORTS,
+    "training.view_all_reports",
+    "training.view_reportaudit",
+]
+
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: [],
-    Role.TRAINER: sorted(set(_CONTENT_EDITING + _ASSIGNING_ANY)),
-    # Managers: assignments for their own teams (scope in training/assignments.py); their
-    # reduced admin (reports) comes with the reports.
-    Role.MANAGER: _ASSIGNING,
-    Role.ADMINISTRATOR: sorted(set(_CONTENT_EDITING + _PEOPLE + _ASSIGNING_ANY)),
+    Role.TRAINER: sorted(set(_CONTENT_EDITING + _ASSIGNING_ANY + _CONTENT_REPORTS)),
+    # Managers: assignments for their own teams (scope in training/assignments.py) and
+    # a reduced admin with their teams' reports only.
+    Role.MANAGER: sorted(set(_ASSIGNING + _TEAM_REPORTS)),
+    Role.ADMINISTRATOR: sorted(set(_CONTENT_EDITING + _PEOPLE + _ASSIGNING_ANY + _ALL_REPORTS)),
 }
 
 # Page permissions on the tree root (they cover every page), per role.

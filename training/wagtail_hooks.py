@@ -160,3 +160,7 @@ def register_recertification_menu_item():
         icon_name="repeat",
         order=620,
     )
+
+
+# The reports (training/reports/) register their admin URLs and menu items.
+from training.reports import admin_hooks as _report_hooks  # noqa: E402, F401

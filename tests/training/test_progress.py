@@ -198,7 +198,11 @@ def test_trainer_requires_recertification_in_the_admin(course, trainer_client, c
 
 def test_managers_and_clerks_cannot_require_recertification(clerk_client, manager):
     assert clerk_client.get("/admin/rezertifizierung/").status_code == 403
-    assert _signed_in(manager).get("/admin/rezertifizierung/").status_code == 403
+    # Managers enter the admin for their reports; Wagtail refuses the rest by a redirect.
+    response = _signed_in(manager).get("/admin/rezertifizierung/")
+    assert response.status_code == 403 or (
+        response.status_code == 302 and response.url == "/admin/"
+    )
 
 
 @pytest.mark.parametrize("lessons", [1, 5])

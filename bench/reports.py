@@ -1,0 +1,180 @@
+"""The reports' part of ``make bench`` (``bench/run.py --only reports`` runs it alone).
+
+On the benchmark database: ``seed_load`` with 5,000 clerks × 40 modules (teams of 50),
+then, in this process with Django's test client and ``bench.settings``:
+
+* p95 latency of the completion matrix of a manager's team of 50, and of the
+  administrator's first page (all teams, 50 people);
+* time and peak memory (Python allocations, ``tracemalloc``) of the full XLSX export of
+  the administrator's matrix (5,000 people × 40 modules = 200,000 cells);
+
+each next to the time of the one SQL query that gathers the same data (people × assigned
+modules with due date, lessons done and the newest completion), in the same run.
+Goals: pages within 3 × that query, the export under 10 s and 300 MB.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+CLERKS = 5000
+MODULES = 40
+TEAM_SIZE = 50
+REQUESTS = 40
+PAGE_GOAL = 3.0
+EXPORT_GOAL_S = 10.0
+EXPORT_GOAL_MB = 300.0
+
+_SQL = """
+SELECT m.user_id, a.page_id, a.due_date,
+       count(lp.completed_at) AS lessons_done, max(lp.completed_at) AS last_completed
+FROM training_membership m
+JOIN training_assignment_teams at ON at.team_id = m.team_id
+JOIN training_assignment a ON a.id = at.assignment_id AND a.withdrawn_at IS NULL
+JOIN wagtailcore_page mp ON mp.id = a.page_id
+LEFT JOIN wagtailcore_page lesson
+       ON lesson.path LIKE mp.path || '%%' AND lesson.depth = mp.depth + 1 AND lesson.live
+LEFT JOIN training_lessonprogress lp ON lp.user_id = m.user_id AND lp.lesson_id = lesson.id
+WHERE m.role = 'member' AND m.team_id = ANY(%s) {people}
+GROUP BY m.user_id, a.page_id, a.due_date
+"""
+_FIRST_PAGE = """AND m.user_id IN (
+    SELECT u.id FROM training_user u JOIN training_membership mm ON mm.user_id = u.id
+    WHERE mm.role = 'member' ORDER BY u.last_name, u.first_name, u.username LIMIT 50)"""
+
+
+@dataclass
+class Timing:
+    name: str
+    p95_ms: float
+    sql_ms: float
+    extra: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.p95_ms / self.sql_ms if self.sql_ms else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) >= 20 else max(values)
+
+
+def _sql_ms(team_ids: list[int], *, first_page: bool = False, repeats: int = 10) -> float:
+    from django.db import connection
+
+    sql = _SQL.format(people=_FIRST_PAGE if first_page else "")
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            cursor.execute(sql, [team_ids])
+            cursor.fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def _page_p95(client, path: str) -> float:
+    assert client.get(path).status_code == 200  # warm
+    times = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return _p95(times)
+
+
+def run(log) -> str:
+    """Seeds, measures and returns the Markdown section for docs/benchmarks.md."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from exports.report_exports import report_table, table_xlsx
+    from training.models import Team, User
+    from training.reports.seed import load_seed
+    from training.roles import Role
+
+    log(f"seed_load --clerks {CLERKS} --modules {MODULES}")
+    started = time.perf_counter()
+    load_report = load_seed(clerks=CLERKS, modules=MODULES, team_size=TEAM_SIZE)
+    seed_s = time.perf_counter() - started
+    log(f"  {load_report} in {seed_s:.1f} s")
+
+    admin, _created = User.objects.get_or_create(username="bench-reports-admin")
+    admin.groups.add(Group.objects.get(name=Role.ADMINISTRATOR.value))
+    manager = User.objects.get(username="last-leitung-001")
+    team = Team.objects.get(slug="last-team-1")
+    all_teams = list(Team.objects.values_list("pk", flat=True))
+
+    timings = []
+    client = Client()
+    client.force_login(manager)
+    log("manager's matrix, team of 50")
+    timings.append(
+        Timing(
+            "Manager's completion matrix, team of 50",
+            _page_p95(client, "/admin/berichte/matrix/"),
+            _sql_ms([team.pk]),
+        )
+    )
+    client = Client()
+    client.force_login(admin)
+    log("administrator's first page")
+    timings.append(
+        Timing(
+            "Administrator's completion matrix, first page (all teams)",
+            _page_p95(client, "/admin/berichte/matrix/"),
+            _sql_ms(all_teams, first_page=True),
+        )
+    )
+
+    log("full XLSX export")
+    parameters = {"report": "matrix", "format": "xlsx"}
+
+    def export() -> int:
+        table = report_table(owner=admin, parameters=parameters)
+        with tempfile.TemporaryFile() as handle:
+            table_xlsx(table, handle)
+        return len(table.rows) * (len(table.headers) - 2)
+
+    started = time.perf_counter()
+    cells = export()
+    export_s = time.perf_counter() - started
+    tracemalloc.start()
+    export()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    peak_mb = peak / 1024 / 1024
+    export_sql_ms = _sql_ms(all_teams, repeats=3)
+    log(f"  {cells:,} cells in {export_s:.1f} s, peak {peak_mb:.0f} MB")
+
+    out = io.StringIO()
+    out.write(
+        "\n## Reports (`bench/reports.py`)\n\n"
+        f"`seed_load` of {CLERKS:,} clerks × {MODULES} modules (teams of {TEAM_SIZE}): "
+        f"{seed_s:.1f} s ({load_report}).\n\n"
+        "In process (Django test client, `bench.settings`), "
+        f"{REQUESTS} requests per page after one warm-up; the SQL query gathers the same "
+        "people × assigned modules with due date, lessons done and newest completion "
+        "(median of repeated runs).\n\n"
+        "| what | p95 / time | one SQL query | ratio | goal |\n|---|---|---|---|---|\n"
+    )
+    for t in timings:
+        ok = "✓" if t.ratio <= PAGE_GOAL else "✗"
+        out.write(
+            f"| {t.name} | {t.p95_ms:.0f} ms | {t.sql_ms:.0f} ms | "
+            f"**{t.ratio:.1f}×** {ok} | ≤ {PAGE_GOAL:g}× |\n"
+        )
+    ok = "✓" if export_s < EXPORT_GOAL_S and peak_mb < EXPORT_GOAL_MB else "✗"
+    out.write(
+        f"| Full XLSX export, {cells:,} cells | {export_s:.1f} s, peak {peak_mb:.0f} MB "
+        f"(Python allocations) | {export_sql_ms:.0f} ms | "
+        f"**{export_s * 1000 / export_sql_ms:.1f}×** {ok} | < {EXPORT_GOAL_S:g} s, "
+        f"< {EXPORT_GOAL_MB:g} MB |\n"
+    )
+    return out.getvalue()

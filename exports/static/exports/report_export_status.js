@@ -1,0 +1,21 @@
+// Polls the export's status every two seconds and reloads once it has finished,
+// so the download link appears. Without JavaScript the page has a reload link.
+(function () {
+  var root = document.querySelector("[data-report-export-status]");
+  if (!root) return;
+  var bar = document.getElementById("report-export-progress");
+  var state = document.getElementById("report-export-state");
+  function poll() {
+    fetch(root.dataset.reportExportStatus, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(function (data) {
+        bar.value = data.progress;
+        bar.setAttribute("aria-valuenow", data.progress);
+        bar.textContent = data.progress + " %";
+        state.textContent = data.status_label;
+        if (data.finished) { window.location.reload(); } else { window.setTimeout(poll, 2000); }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1000);
+})();

@@ -1,0 +1,66 @@
+"""Every report page runs a fixed number of queries: the same for a team of 5, 50 or 500
+people and for the administrator's view of all teams (data from ``seed_load``)."""
+
+import pytest
+from django.test import Client
+
+from training.models import User
+from training.reports.seed import load_seed
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, Wagtail admin frame, filter choices (teams, pages), people in scope,
+# obligations, content snapshot (with the quiz and scenario page lookup) and per-person
+# rows.
+QUERIES = {
+    "/admin/berichte/matrix/": 25,
+    "/admin/berichte/ueberfaellig/": 26,  # + reminders sent
+    "/admin/berichte/verlauf/": 25,
+}
+# The administrator's admin frame reads one more permission row.
+ADMIN_EXTRA = 1
+EXPORT_QUERIES = 25
+BACKGROUND_EXPORT_QUERIES = 15  # request only: people in scope, export row
+
+
+def _client(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture(params=[5, 50, 500], ids=lambda n: f"team-of-{n}")
+def loaded(request, catalogue):
+    size = request.param
+    # Two teams of ``size``: the manager sees one, the administrator both.
+    load_seed(clerks=2 * size, modules=3, team_size=size)
+    return size
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+def test_manager_report_queries_fixed(loaded, url, django_assert_num_queries):
+    client = _client("last-leitung-001")
+    with django_assert_num_queries(QUERIES[url]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+def test_administrator_report_queries_fixed(loaded, url, administrator, django_assert_num_queries):
+    client = Client()
+    client.force_login(administrator)
+    with django_assert_num_queries(QUERIES[url] + ADMIN_EXTRA):
+        response = client.get(url, {"status": "overdue"} if "matrix" in url else {})
+    assert response.status_code == 200
+
+
+def test_export_queries_fixed(loaded, django_assert_num_queries):
+    client = _client("last-leitung-001")
+    background = loaded > 200  # IMMEDIATE_MAX_PEOPLE
+    with django_assert_num_queries(BACKGROUND_EXPORT_QUERIES if background else EXPORT_QUERIES):
+        response = client.get("/admin/berichte/export/", {"report": "matrix", "format": "csv"})
+    if background:
+        assert response.status_code == 302 and "/admin/berichte/export/" in response.url
+    else:
+        assert response.status_code == 200
+        assert response.content.decode("utf-8-sig").count("\n") == loaded + 1

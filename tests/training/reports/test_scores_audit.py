@@ -1,0 +1,78 @@
+"""Named scores only when the deployment enables them with a reason; then every view and
+export of them is in the audit log, which administrators read and nobody changes."""
+
+import pytest
+
+from training.reports import scores
+from training.reports.models import ReportAudit
+from training.reports.scores import check_named_scores_reason, group_score
+
+pytestmark = pytest.mark.django_db
+
+MATRIX = "/admin/berichte/matrix/"
+EXPORT = "/admin/berichte/export/"
+
+
+@pytest.fixture
+def named_scores(settings, monkeypatch, record):
+    settings.TRAINING_REPORTS_NAMED_SCORES = True
+    settings.TRAINING_REPORTS_NAMED_SCORES_REASON = "Dienstvereinbarung 2026/3, § 4"
+
+    def fake_attempt_scores(*, user_ids, page_ids):
+        # Stands in for the quiz branch's attempts (the seam under test is the caller).
+        known = {(record.anna.pk, record.m1.pk): 80, (record.bert.pk, record.m1.pk): 40}
+        return {k: v for k, v in known.items() if k[0] in user_ids and k[1] in page_ids}
+
+    monkeypatch.setattr(scores, "attempt_scores", fake_attempt_scores)
+
+
+def test_without_the_setting_no_scores_and_no_log(record, manager_a_client):
+    html = manager_a_client.get(MATRIX).content.decode()
+    assert "Ergebnis" not in html
+    manager_a_client.get(EXPORT, {"report": "matrix", "format": "csv"})
+    assert ReportAudit.objects.count() == 0
+
+
+def test_setting_without_reason_is_refused(settings):
+    settings.TRAINING_REPORTS_NAMED_SCORES = True
+    settings.TRAINING_REPORTS_NAMED_SCORES_REASON = " "
+    assert [e.id for e in check_named_scores_reason()] == ["training.E501"]
+    assert not scores.named_scores_enabled()
+
+
+def test_view_of_named_scores_is_logged(named_scores, record, manager_a_client):
+    html = manager_a_client.get(MATRIX, {"status": "overdue"}).content.decode()
+    assert "Ergebnis: 40 %" in html  # Bert, overdue with a score
+    entry = ReportAudit.objects.get()
+    assert entry.actor == record.manager_a
+    assert entry.action == "view" and entry.report == "matrix"
+    assert entry.people == sorted([record.bert.pk, record.carl.pk])
+    assert entry.filters == {"status": "overdue"}
+
+
+def test_export_of_named_scores_is_logged(named_scores, record, manager_a_client):
+    response = manager_a_client.get(EXPORT, {"report": "matrix", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert "Ergebnis: M1 Haltung" in text and ";80;" in text
+    entry = ReportAudit.objects.get()
+    assert entry.action == "export"
+    assert entry.people == sorted([record.anna.pk, record.bert.pk, record.carl.pk])
+
+
+def test_administrator_reads_the_log_and_managers_cannot_change_it(
+    named_scores, record, manager_a_client, administrator_client
+):
+    manager_a_client.get(MATRIX)
+    html = administrator_client.get("/admin/berichte/protokoll/").content.decode()
+    assert "Mia Leitung" in html and "Dienstvereinbarung 2026/3" in html
+    for perm in ("add", "change", "delete"):
+        assert not record.manager_a.has_perm(f"training.{perm}_reportaudit")
+    assert administrator_client.post("/admin/berichte/protokoll/").status_code == 405
+    assert ReportAudit.objects.count() == 1  # reading the log is not a view of scores
+
+
+def test_group_scores_need_the_minimum_group_size(settings):
+    assert group_score({1: 80, 2: 60, 3: 70, 4: 90}) is None
+    assert group_score({1: 80, 2: 60, 3: 70, 4: 90, 5: 50}) == 70
+    settings.TRAINING_REPORTS_MIN_GROUP_SIZE = 3
+    assert group_score({1: 80, 2: 60, 3: 70}) == 70

@@ -1,0 +1,182 @@
+"""The trainer's view per course and module: aggregates only, never a person.
+
+Per module (and per course, over its modules): how many people it is assigned to
+(enrolments), how many completed it, the median time from being assigned to completing,
+and from the vocabulary review which of its terms are reviewed least and forgotten most
+(share of "again" ratings). A figure about fewer than ``min_group_size()`` people is not
+shown ("too few people").
+
+Quiz pass rates, item statistics and scenario path statistics belong to the quizzes app
+(issue 3); this view links to them once that branch has landed (see the template).
+
+Queries, whatever the numbers: obligations (up to 6), snapshot (up to 9), lesson bodies
+(1), review aggregates (1), term names (1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from courses.models import LessonPage, ModulePage, Term, body_term_ids
+from training.assignments import obligations, obligations_by_page
+from training.models import VocabularyReview
+from training.reports.scores import min_group_size
+from training.reports.selectors import report_snapshot
+
+
+@dataclass(frozen=True)
+class TermFigure:
+    term: str
+    reviews: int
+    people: int
+    again_percent: int
+
+
+@dataclass
+class ContentRow:
+    page_id: int
+    title: str
+    is_course: bool
+    enrolled: int
+    completed: int
+    median_days: float | None
+    least_reviewed: list[TermFigure] = field(default_factory=list)
+    most_forgotten: list[TermFigure] = field(default_factory=list)
+
+    @property
+    def too_few(self) -> bool:
+        return self.enrolled < min_group_size()
+
+    @property
+    def completion_percent(self) -> int | None:
+        if self.too_few or not self.enrolled:
+            return None
+        return (100 * self.completed) // self.enrolled
+
+
+def _median_days(durations: list[dt.timedelta]) -> float | None:
+    if len(durations) < min_group_size():
+        return None
+    return round(statistics.median(d.total_seconds() for d in durations) / 86400, 1)
+
+
+def content_report(*, now: dt.datetime | None = None, terms_shown: int = 3) -> list[ContentRow]:
+    """One row per live course, followed by rows for its modules, in tree order."""
+    now = now or timezone.now()
+    duties = obligations_by_page(obligations())
+    user_ids = {user for user, _page in duties}
+    snapshot = report_snapshot(
+        user_ids=user_ids, page_ids={page for _user, page in duties}, now=now
+    )
+    # Who must do each module: obligations for the module itself or for its course.
+    per_module: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+    per_course: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+    for (user_id, page_id), duty in duties.items():
+        for module_id in snapshot.module_ids_of(page_id):
+            known = per_module[module_id].get(user_id)
+            if known is None or duty.since < known:
+                per_module[module_id][user_id] = duty.since
+        if page_id in snapshot.course_modules:
+            per_course[page_id][user_id] = duty.since
+
+    # Terms of each module's vocabulary blocks.
+    module_paths = {m.path: m.pk for m in snapshot.modules.values()}
+    terms_of: dict[int, set[int]] = defaultdict(set)
+    if module_paths:
+        under = reduce(or_, (Q(path__startswith=path) for path in module_paths))
+        for path, body in (
+            LessonPage.objects.live().filter(under).values_list("path", "body").order_by("path")
+        ):
+            module_id = module_paths.get(path[: -Page.steplen])
+            if module_id is not None:
+                terms_of[module_id].update(body_term_ids(body))
+    all_terms = {t for ids in terms_of.values() for t in ids}
+    figures: dict[int, TermFigure] = {}
+    if all_terms:
+        names = dict(Term.objects.filter(pk__in=all_terms).values_list("pk", "term"))
+        for row in (
+            VocabularyReview.objects.filter(card__term_id__in=all_terms)
+            .values("card__term_id")
+            .annotate(
+                reviews=Count("pk"),
+                again=Count("pk", filter=Q(rating=VocabularyReview.Rating.AGAIN)),
+                people=Count("user", distinct=True),
+            )
+            .order_by()
+        ):
+            term_id = row["card__term_id"]
+            figures[term_id] = TermFigure(
+                names.get(term_id, "?"),
+                row["reviews"],
+                row["people"],
+                (100 * row["again"]) // row["reviews"],
+            )
+        for term_id in all_terms - set(figures):
+            figures[term_id] = TermFigure(names.get(term_id, "?"), 0, 0, 0)
+
+    rows: list[ContentRow] = []
+
+    def module_row(module: ModulePage) -> ContentRow:
+        people = per_module.get(module.pk, {})
+        durations = []
+        completed = 0
+        for user_id, since in people.items():
+            state = snapshot.module_state(user_id, module.pk)
+            if state.complete:
+                completed += 1
+                if state.completed_at is not None and state.completed_at >= since:
+                    durations.append(state.completed_at - since)
+        term_figures = [figures[t] for t in terms_of.get(module.pk, ()) if t in figures]
+        # Figures about a term only when enough people reviewed it.
+        shown = [f for f in term_figures if f.people >= min_group_size()]
+        return ContentRow(
+            page_id=module.pk,
+            title=module.title,
+            is_course=False,
+            enrolled=len(people),
+            completed=completed,
+            median_days=_median_days(durations),
+            least_reviewed=sorted(term_figures, key=lambda f: (f.reviews, f.term))[:terms_shown],
+            most_forgotten=sorted(shown, key=lambda f: (-f.again_percent, f.term))[:terms_shown],
+        )
+
+    for course in sorted(snapshot.courses.values(), key=lambda c: c.path):
+        modules = sorted(
+            (m for m in snapshot.modules.values() if snapshot.specs[m.pk].course_id == course.pk),
+            key=lambda m: m.path,
+        )
+        people = per_course.get(course.pk, {})
+        completed = 0
+        durations = []
+        for user_id, since in people.items():
+            state = snapshot.course_state(user_id, course.pk)
+            if state.complete:
+                completed += 1
+                if state.completed_at is not None and state.completed_at >= since:
+                    durations.append(state.completed_at - since)
+        rows.append(
+            ContentRow(
+                page_id=course.pk,
+                title=course.title,
+                is_course=True,
+                enrolled=len(people),
+                completed=completed,
+                median_days=_median_days(durations),
+            )
+        )
+        rows.extend(module_row(m) for m in modules)
+    # Modules assigned on their own whose course was not loaded as a target.
+    listed = {r.page_id for r in rows}
+    for module in sorted(snapshot.modules.values(), key=lambda m: m.path):
+        if module.pk not in listed:
+            rows.append(module_row(module))
+    return rows

@@ -1,0 +1,212 @@
+"""The report pages in the Wagtail admin ("Berichte").
+
+Plain admin template views rather than Wagtail's ``ReportView``: the rows are computed
+from the progress rules (not a queryset), and the exports run in the background
+(``exports/report_exports.py``) instead of streaming from a web worker.
+Every response carries ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from training.reports import access, charts, scores
+from training.reports.forms import report_filters_parse
+from training.reports.labels import cell_dates, status_label
+from training.reports.models import ReportAudit
+from training.reports.selectors import completion_matrix, overdue_list, trends
+
+
+class BaseReportView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "table"
+    report_name = ""
+
+    def allowed(self, user) -> bool:
+        return access.may_see_team_reports(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.allowed(request.user):
+            raise PermissionDenied
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("reports_index"), "label": _("Reports")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def filters_context(self):
+        teams = access.report_teams(self.request.user)
+        filters, form = report_filters_parse(self.request.GET, teams=teams)
+        query = filters.to_query()
+        return (
+            teams,
+            filters,
+            {
+                "filter_form": form,
+                "filters": filters,
+                "query": urlencode(query),
+                "export_csv_url": self.export_url("csv", query),
+                "export_xlsx_url": self.export_url("xlsx", query),
+                "all_teams": access.may_see_all_teams(self.request.user),
+            },
+        )
+
+    def export_url(self, fmt: str, query: dict) -> str:
+        parameters = {"report": self.report_name, "format": fmt, **query}
+        return f"{reverse('reports_export')}?{urlencode(parameters)}"
+
+
+class ReportIndexView(BaseReportView):
+    template_name = "training/reports/index.html"
+    page_title = _("Reports")
+
+    def allowed(self, user) -> bool:
+        return access.may_see_team_reports(user) or access.may_see_content_reports(user)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            team_reports=access.may_see_team_reports(user),
+            content_reports=access.may_see_content_reports(user),
+            audit_log=access.may_read_audit_log(user),
+            **kwargs,
+        )
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("p", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+class MatrixView(BaseReportView):
+    template_name = "training/reports/matrix.html"
+    page_title = _("Completion matrix")
+    report_name = "matrix"
+
+    def get_context_data(self, **kwargs):
+        teams, filters, context = self.filters_context()
+        matrix = completion_matrix(teams=teams, filters=filters, page=_page_number(self.request))
+        named = scores.named_scores_enabled()
+        score_of = {}
+        if named:
+            score_of = scores.named_scores(
+                user_ids=matrix.user_ids, page_ids=[c.page_id for c in matrix.columns]
+            )
+            scores.named_scores_audit(
+                actor=self.request.user,
+                action=ReportAudit.Action.VIEW,
+                report=self.report_name,
+                user_ids=matrix.user_ids,
+                filters=filters.to_query(),
+            )
+        rows = [
+            {
+                "person": row,
+                "cells": [
+                    (
+                        cell,
+                        status_label(cell.status) if cell else "",
+                        cell_dates(cell) if cell else "",
+                        score_of.get((row.user_id, column.page_id)),
+                    )
+                    for column in matrix.columns
+                    for cell in [row.cells.get(column.page_id)]
+                ],
+            }
+            for row in matrix.rows
+        ]
+        base_query = context["query"]
+        return super().get_context_data(
+            matrix=matrix,
+            rows=rows,
+            named_scores=named,
+            previous_url=f"?{base_query}&p={matrix.page_number - 1}"
+            if matrix.page_number > 1
+            else "",
+            next_url=f"?{base_query}&p={matrix.page_number + 1}"
+            if matrix.page_number < matrix.page_count
+            else "",
+            **context,
+            **kwargs,
+        )
+
+
+class OverdueView(BaseReportView):
+    template_name = "training/reports/overdue.html"
+    page_title = _("Overdue training")
+    report_name = "overdue"
+
+    def get_context_data(self, **kwargs):
+        teams, filters, context = self.filters_context()
+        rows = overdue_list(teams=teams, filters=filters)
+        return super().get_context_data(rows=rows, **context, **kwargs)
+
+
+class TrendsView(BaseReportView):
+    template_name = "training/reports/trends.html"
+    page_title = _("Trends")
+    report_name = "trends"
+
+    def get_context_data(self, **kwargs):
+        teams, filters, context = self.filters_context()
+        points = trends(teams=teams, filters=filters)
+        labels = [p.label for p in points]
+        return super().get_context_data(
+            points=points,
+            completions_chart=charts.bar_chart(
+                labels, [p.completions for p in points], chart_id="chart-completions"
+            ),
+            compliance_chart=charts.line_chart(
+                labels, [p.compliant_percent for p in points], chart_id="chart-compliance"
+            ),
+            **context,
+            **kwargs,
+        )
+
+
+class AuditLogView(BaseReportView):
+    template_name = "training/reports/audit_log.html"
+    page_title = _("Audit log of named scores")
+    header_icon = "history"
+
+    def allowed(self, user) -> bool:
+        return access.may_read_audit_log(user)
+
+    def get_context_data(self, **kwargs):
+        entries = ReportAudit.objects.select_related("actor").order_by("-at", "-pk")[:200]
+        return super().get_context_data(
+            entries=entries,
+            named_scores=scores.named_scores_enabled(),
+            reason=scores.named_scores_reason(),
+            **kwargs,
+        )
+
+
+class ContentView(BaseReportView):
+    """Trainers: per course and module, aggregates only."""
+
+    template_name = "training/reports/content.html"
+    page_title = _("Courses and modules")
+    header_icon = "doc-full"
+
+    def allowed(self, user) -> bool:
+        return access.may_see_content_reports(user)
+
+    def get_context_data(self, **kwargs):
+        from training.reports.content import content_report
+
+        return super().get_context_data(
+            rows=content_report(), min_group=scores.min_group_size(), **kwargs
+        )
