@@ -174,7 +174,7 @@ def test_form_queries_do_not_grow_with_assignments(
             data=AssignmentData(page=module, people=(clerk,), due_mode="assigned", due_days=30),
         )
     clerk_client.get(URL)  # warm up what is loaded once per process
-    # session, user, the assigned term ids (6), the terms, their translations
-    with django_assert_num_queries(10):
+    # session, user, the assigned term ids (4), the terms, their translations
+    with django_assert_num_queries(8):
         response = clerk_client.get(URL)
     assert f"Meine Zuweisungen · {3 + 2 * extra} Begriffe" in response.content.decode()

@@ -68,7 +68,7 @@ def test_assigned_terms_take_fixed_queries(
     clerk, administrator, setting, catalogue, django_assert_num_queries
 ):
     def count():
-        with django_assert_num_queries(6) as context:
+        with django_assert_num_queries(4) as context:
             vocabulary_assigned_term_ids(user=clerk)
         return len(context.captured_queries)
 
@@ -155,9 +155,9 @@ def test_review_of_my_assignments_queries_do_not_grow_with_assignments(
     vocabulary_deck_ensure(user=clerk, terms=setting["terms"], language="en", direction="de-x")
     url = f"{REVIEW_URL}?assigned=1&language=en&show=1"
     clerk_client.get(url)  # warm up what is loaded once per process
-    # session, user, the assigned term ids (6: obligations and lesson bodies), next card,
+    # session, user, the assigned term ids (4: obligations and lesson bodies), next card,
     # its translation, two due counts
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = clerk_client.get(url)
     assert "3 Karten fällig" in response.content.decode()
 
