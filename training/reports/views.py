@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -85,6 +87,43 @@ class ReportIndexView(BaseReportView):
         )
 
 
+def matrix_rows(matrix, *, score_of=None) -> list[dict]:
+    """The matrix rows with each row's cells already rendered as HTML.
+
+    A page has up to 2,000 cells; rendering them through template tags cost more than
+    computing them. Each distinct (status, dates, score) text is escaped once.
+    """
+    not_assigned = format_html('<td><span aria-label="{}">–</span></td>', _("not assigned"))
+    score_word = str(_("Score"))
+    made: dict[tuple, str] = {}
+    rows = []
+    for row in matrix.rows:
+        parts = []
+        for column in matrix.columns:
+            cell = row.cells.get(column.page_id)
+            if cell is None:
+                parts.append(not_assigned)
+                continue
+            score = score_of.get((row.user_id, column.page_id)) if score_of else None
+            key = (cell.status, cell.completed_on, cell.due, cell.days_overdue, score)
+            html = made.get(key)
+            if html is None:
+                html = format_html(
+                    '<td><span class="status-{}">{}</span> '
+                    '<span class="cell-dates">{}</span>{}</td>',
+                    cell.status,
+                    status_label(cell.status),
+                    cell_dates(cell),
+                    format_html(' <span class="cell-score">{}: {} %</span>', score_word, score)
+                    if score is not None
+                    else "",
+                )
+                made[key] = html
+            parts.append(html)
+        rows.append({"person": row, "cells_html": mark_safe("".join(parts))})
+    return rows
+
+
 def _page_number(request) -> int:
     raw = request.GET.get("p", "1")
     return int(raw) if raw.isdigit() and int(raw) > 0 else 1
@@ -111,22 +150,7 @@ class MatrixView(BaseReportView):
                 user_ids=matrix.user_ids,
                 filters=filters.to_query(),
             )
-        rows = [
-            {
-                "person": row,
-                "cells": [
-                    (
-                        cell,
-                        status_label(cell.status) if cell else "",
-                        cell_dates(cell) if cell else "",
-                        score_of.get((row.user_id, column.page_id)),
-                    )
-                    for column in matrix.columns
-                    for cell in [row.cells.get(column.page_id)]
-                ],
-            }
-            for row in matrix.rows
-        ]
+        rows = matrix_rows(matrix, score_of=score_of if named else None)
         base_query = context["query"]
         return super().get_context_data(
             matrix=matrix,
