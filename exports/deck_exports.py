@@ -31,6 +31,7 @@ from exports.anki import (
     anki_terms_select,
 )
 from exports.models import DeckExport
+from training.vocabulary import vocabulary_assigned_term_ids
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ class DeckRequest:
     page_id: int | None = None
     topic: str = ""
     search: str = ""
+    # The vocabulary of the requester's own assignments (the export's owner, never a
+    # person named here).
+    assigned: bool = False
 
     def __post_init__(self):
         unknown = [code for code in self.languages if code not in Language.values]
@@ -76,6 +80,7 @@ class DeckScope:
     terms: QuerySet[Term]
     label: str
     slug: str
+    assigned: bool = False
 
 
 @dataclass
@@ -98,9 +103,24 @@ class DeckCoverage:
         return sum(self.languages[code].available for code in languages)
 
 
-def deck_scope_get(*, page_id: int | None = None, topic: str = "", search: str = "") -> DeckScope:
+def deck_scope_get(
+    *, page_id: int | None = None, topic: str = "", search: str = "", assigned_to=None
+) -> DeckScope:
     """Resolves what a deck link or form selects. Raises ``DeckSelectionError`` for a page
-    that is not a published course, module or lesson, or an unknown topic."""
+    that is not a published course, module or lesson, or an unknown topic.
+
+    ``assigned_to`` (a person, always the requester) selects the vocabulary of that
+    person's assigned courses and modules instead."""
+    if assigned_to is not None:
+        if page_id is not None or topic or search.strip():
+            raise DeckSelectionError("the assignments' vocabulary takes no other selection")
+        term_ids = vocabulary_assigned_term_ids(user=assigned_to)
+        return DeckScope(
+            terms=anki_terms_select().filter(pk__in=term_ids),
+            label=_("My assignments"),
+            slug="meine-zuweisungen",
+            assigned=True,
+        )
     search = search.strip()
     labels: list[str] = []
     slugs: list[str] = []
@@ -173,8 +193,13 @@ def deck_in_background(*, request: DeckRequest, coverage: DeckCoverage) -> bool:
     return request.audio or coverage.notes(request.languages) > IMMEDIATE_MAX_NOTES
 
 
-def _scope_of(request: DeckRequest) -> DeckScope:
-    return deck_scope_get(page_id=request.page_id, topic=request.topic, search=request.search)
+def _scope_of(request: DeckRequest, *, owner) -> DeckScope:
+    return deck_scope_get(
+        page_id=request.page_id,
+        topic=request.topic,
+        search=request.search,
+        assigned_to=owner if request.assigned else None,
+    )
 
 
 def _languages_in_order(languages) -> tuple[str, ...]:
@@ -188,9 +213,10 @@ class DeckFile:
     build: DeckBuild
 
 
-def deck_file_build(*, request: DeckRequest) -> DeckFile:
-    """Builds the deck inside the current process (for small decks without audio)."""
-    scope = _scope_of(request)
+def deck_file_build(*, request: DeckRequest, owner=None) -> DeckFile:
+    """Builds the deck inside the current process (for small decks without audio);
+    ``owner`` is the requester, whose assignments an ``assigned`` request means."""
+    scope = _scope_of(request, owner=owner)
     languages = _languages_in_order(request.languages)
     build = anki_deck_build(
         terms=scope.terms, languages=list(languages), direction=request.direction, audio=False
@@ -202,7 +228,7 @@ def deck_export_start(*, owner, request: DeckRequest) -> DeckExport:
     """Records a background export for ``owner`` and queues its task once committed."""
     from exports.tasks import deck_export_task
 
-    scope = _scope_of(request)
+    scope = _scope_of(request, owner=owner)
     languages = _languages_in_order(request.languages)
     export = DeckExport(
         owner=owner,
@@ -245,7 +271,7 @@ def deck_export_run(*, export_id: int) -> None:
 
     try:
         request = DeckRequest.from_parameters(export.parameters)
-        scope = _scope_of(request)
+        scope = _scope_of(request, owner=export.owner)
         _progress_save(export, 5)
         build = anki_deck_build(
             terms=scope.terms,

@@ -53,6 +53,23 @@ class DeckSelectionForm(forms.Form):
         }
 
 
+class DeckAssignedSelectionForm(forms.Form):
+    """The vocabulary of the person's own assignments: nothing to choose, and no field
+    naming a person (the scope comes from ``user``, the requester)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        data["scope"] = deck_scope_get(assigned_to=self.user)
+        return data
+
+    def selection(self) -> dict:
+        return {"assigned": True}
+
+
 class DeckAdminSelectionForm(DeckSelectionForm):
     """In the admin, trainers pick any published course, module, lesson or any topic."""
 

@@ -6,6 +6,7 @@ app_name = "exports"
 
 urlpatterns = [
     path("", views.deck_form, name="deck"),
+    path("meine-zuweisungen/", views.deck_form_assigned, name="assigned"),
     path("export/<int:pk>/", views.deck_export_status, name="status"),
     path("export/<int:pk>/status.json", views.deck_export_status_json, name="status-json"),
     path("export/<int:pk>/datei/", views.deck_export_download, name="download"),

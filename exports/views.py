@@ -20,7 +20,7 @@ from exports.deck_exports import (
     deck_file_build,
     deck_in_background,
 )
-from exports.forms import DeckOptionsForm, DeckSelectionForm
+from exports.forms import DeckAssignedSelectionForm, DeckOptionsForm, DeckSelectionForm
 from exports.models import DeckExport
 
 APKG_CONTENT_TYPE = "application/apkg"
@@ -48,7 +48,7 @@ def deck_request_handle(request, *, selection_form: DeckSelectionForm, template:
         if deck_in_background(request=deck_request, coverage=coverage):
             export = deck_export_start(owner=request.user, request=deck_request)
             return redirect("exports:status", pk=export.pk)
-        deck = deck_file_build(request=deck_request)
+        deck = deck_file_build(request=deck_request, owner=request.user)
         response = HttpResponse(deck.content, content_type=APKG_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{deck.filename}"'
         return response
@@ -61,6 +61,18 @@ def deck_form(request):
     source = request.POST if request.method == "POST" else request.GET
     return deck_request_handle(
         request, selection_form=DeckSelectionForm(source), template="exports/deck_form.html"
+    )
+
+
+@login_required
+def deck_form_assigned(request):
+    """The same form for the vocabulary of the requester's own assignments (from the
+    dashboard); whose assignments is always ``request.user``."""
+    source = request.POST if request.method == "POST" else {}
+    return deck_request_handle(
+        request,
+        selection_form=DeckAssignedSelectionForm(source, user=request.user),
+        template="exports/deck_form.html",
     )
 
 
@@ -95,6 +107,9 @@ def deck_export_status(request, pk: int):
         "q": parameters.get("search") or "",
     }
     again = urlencode({name: value for name, value in selection.items() if value})
+    again_url = reverse("exports:deck") + (f"?{again}" if again else "")
+    if parameters.get("assigned"):
+        again_url = reverse("exports:assigned")
     return render(
         request,
         "exports/deck_export_status.html",
@@ -102,7 +117,7 @@ def deck_export_status(request, pk: int):
             "export": export,
             "status": _status_data(export),
             "skipped": skipped,
-            "again_url": reverse("exports:deck") + (f"?{again}" if again else ""),
+            "again_url": again_url,
         },
     )
 

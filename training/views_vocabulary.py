@@ -21,11 +21,18 @@ from courses.models import ModulePage, Topic, vocabulary_term_ids
 from training.models import VocabularyCard, VocabularyReview
 from training.vocabulary import (
     VocabularyError,
+    vocabulary_assigned_term_ids,
+    vocabulary_assigned_terms,
     vocabulary_cards,
     vocabulary_deck_ensure,
     vocabulary_due,
     vocabulary_review_record,
     vocabulary_terms,
+)
+
+NOTHING_ASSIGNED = _(
+    "Your assigned training contains no vocabulary (or nothing is assigned to you). "
+    "Choose a module or a topic."
 )
 
 RATING_BUTTONS = [
@@ -57,6 +64,8 @@ class PractiseForm(forms.Form):
         ]
         choices = []
         if modules:
+            # Assignments teach the vocabulary of modules: without any, nothing to offer.
+            choices.append(("assigned", _("My assignments (all assigned courses and modules)")))
             choices.append((_("Modules"), modules))
         if topics:
             choices.append((_("Topics"), topics))
@@ -71,23 +80,30 @@ class Scope:
     topic: Topic | None = None
     language: str = ""
     direction: str = ""
+    # The reader's own assignments (always request.user's, never a person named here).
+    assigned: bool = False
 
     @property
     def label(self) -> str:
+        if self.assigned:
+            return str(_("My assignments"))
         return (self.module and self.module.title) or (self.topic and self.topic.name) or ""
 
     def query(self) -> str:
         values = {
             "module": self.module.pk if self.module else "",
             "topic": self.topic.slug if self.topic else "",
+            "assigned": 1 if self.assigned else "",
             "language": self.language,
             "direction": self.direction,
         }
         return urlencode({k: v for k, v in values.items() if v})
 
-    def filters(self) -> dict:
+    def filters(self, *, user) -> dict:
         term_ids = None
-        if self.module is not None:
+        if self.assigned:
+            term_ids = vocabulary_assigned_term_ids(user=user)
+        elif self.module is not None:
             term_ids = vocabulary_term_ids(self.module)
         elif self.topic is not None:
             term_ids = self.topic.terms.values("pk")
@@ -97,6 +113,7 @@ class Scope:
 def _scope(params) -> Scope:
     """The scope named by ``params``; a module or topic that does not exist is a 404."""
     module = topic = None
+    assigned = False
     module_id = params.get("module", "")
     if module_id:
         if not module_id.isdigit():
@@ -108,13 +125,19 @@ def _scope(params) -> Scope:
         topic = Topic.objects.filter(slug=params["topic"]).first()
         if topic is None:
             raise Http404
+    elif params.get("assigned"):
+        if params["assigned"] != "1":
+            raise Http404
+        assigned = True
     language = params.get("language", "")
     direction = params.get("direction", "")
     if (language and language not in Language.values) or (
         direction and direction not in VocabularyCard.Direction.values
     ):
         raise Http404
-    return Scope(module=module, topic=topic, language=language, direction=direction)
+    return Scope(
+        module=module, topic=topic, language=language, direction=direction, assigned=assigned
+    )
 
 
 def _review_url(scope: Scope, **extra) -> str:
@@ -133,20 +156,28 @@ def vocabulary_start(request):
             params = {
                 "language": form.cleaned_data["language"],
                 "direction": form.cleaned_data["direction"],
-                kind: value,
+                kind: value or "1",
             }
             scope = _scope(params)
-            terms = vocabulary_terms(module=scope.module, topic=scope.topic)
-            vocabulary_deck_ensure(
-                user=request.user,
-                terms=terms,
-                language=scope.language,
-                direction=scope.direction,
-            )
-            return redirect(_review_url(scope))
+            if scope.assigned:
+                terms = list(vocabulary_assigned_terms(user=request.user))
+            else:
+                terms = vocabulary_terms(module=scope.module, topic=scope.topic)
+            if scope.assigned and not terms:
+                form.add_error("selection", NOTHING_ASSIGNED)
+            else:
+                vocabulary_deck_ensure(
+                    user=request.user,
+                    terms=terms,
+                    language=scope.language,
+                    direction=scope.direction,
+                )
+                return redirect(_review_url(scope))
     else:
         initial = {}
-        if request.GET.get("module", "").isdigit():
+        if request.GET.get("assigned") == "1":
+            initial["selection"] = "assigned"
+        elif request.GET.get("module", "").isdigit():
             initial["selection"] = f"module:{request.GET['module']}"
         elif request.GET.get("topic"):
             initial["selection"] = f"topic:{request.GET['topic']}"
@@ -183,7 +214,7 @@ def vocabulary_review(request):
         return redirect(_review_url(scope))
 
     now = timezone.now()
-    filters = scope.filters()
+    filters = scope.filters(user=request.user)
     due = vocabulary_due(user=request.user, now=now, **filters)
     card = due.select_related("term").first()
     translation = None

@@ -17,12 +17,21 @@ from dataclasses import dataclass
 
 import fsrs
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from courses.languages import Language
-from courses.models import ModulePage, Term, TermTranslation, Topic, vocabulary_term_ids
+from courses.models import (
+    LessonPage,
+    ModulePage,
+    Term,
+    TermTranslation,
+    Topic,
+    body_term_ids,
+    vocabulary_term_ids,
+)
+from training.assignments import obligations
 from training.models import User, VocabularyCard, VocabularyReview
 
 DIRECTIONS = tuple(VocabularyCard.Direction.values)
@@ -68,6 +77,35 @@ def vocabulary_terms(
     if module is not None:
         return terms.filter(pk__in=vocabulary_term_ids(module))
     return terms.filter(topic=topic)
+
+
+def vocabulary_assigned_term_ids(*, user: User) -> list[int]:
+    """Ids of the terms in the published lessons of the courses and modules assigned to
+    ``user`` now (their obligations), in reading order. Always the person themself: the
+    callers pass ``request.user``. The queries of ``obligations`` and one more, however
+    many assignments.
+    """
+    pages = {
+        item.assignment.page_id: item.assignment.page
+        for item in obligations(user_ids=[user.pk])
+        if item.assignment.page.live
+    }
+    if not pages:
+        return []
+    under = Q()
+    for page in pages.values():
+        under |= Q(path__startswith=page.path)
+    bodies = LessonPage.objects.live().filter(under).order_by("path").values_list("body", flat=True)
+    ids: dict[int, None] = {}
+    for body in bodies:
+        for pk in body_term_ids(body):
+            ids[pk] = None
+    return list(ids)
+
+
+def vocabulary_assigned_terms(*, user: User) -> QuerySet[Term]:
+    """The active terms of the person's assigned training (see above)."""
+    return Term.objects.active().filter(pk__in=vocabulary_assigned_term_ids(user=user))
 
 
 # --- Cards --------------------------------------------------------------------------
