@@ -6,11 +6,13 @@ and from the vocabulary review which of its terms are reviewed least and forgott
 (share of "again" ratings). A figure about fewer than ``min_group_size()`` people is not
 shown ("too few people").
 
-Quiz pass rates, item statistics and scenario path statistics belong to the quizzes app
-(issue 3); this view links to them once that branch has landed (see the template).
+Per module also its quizzes and scenarios: how many people finished an attempt (or play),
+and the pass rate of the finished attempts, shown only for ``min_group_size()`` people or
+more; the item statistics and scenario paths are the quizzes app's admin views, linked.
 
 Queries, whatever the numbers: obligations (up to 6), snapshot (up to 9), lesson bodies
-(1), review aggregates (1), term names (1).
+(1), review aggregates (1), term names (1), assessment pages (1), quiz attempt and
+scenario play aggregates (1 each).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -41,6 +44,77 @@ class TermFigure:
     again_percent: int
 
 
+@dataclass(frozen=True)
+class AssessmentFigure:
+    """A quiz's or scenario's finished attempts (plays), without names."""
+
+    page_id: int
+    title: str
+    is_scenario: bool
+    people: int  # distinct people with a finished attempt
+    attempts: int
+    passed: int  # finished attempts that passed
+
+    @property
+    def too_few(self) -> bool:
+        return self.people < min_group_size()
+
+    @property
+    def pass_percent(self) -> int | None:
+        if self.too_few or not self.attempts:
+            return None
+        return (100 * self.passed) // self.attempts
+
+    @property
+    def statistics_url(self) -> str:
+        if self.is_scenario:
+            return reverse("scenario_admin:statistics", args=[self.page_id])
+        return reverse("quizzes_results:quiz", args=[self.page_id])
+
+
+def assessment_figures(page_ids) -> dict[int, AssessmentFigure]:
+    """Finished attempts, people and passes per quiz or scenario page (three queries)."""
+    from quizzes.models import QuizAttempt, ScenarioPlay
+
+    page_ids = list(page_ids)
+    if not page_ids:
+        return {}
+    pages = Page.objects.filter(pk__in=page_ids).values_list(
+        "pk", "title", "content_type__app_label", "content_type__model"
+    )
+    totals = {"people": Count("user", distinct=True), "attempts": Count("pk")}
+    quiz = {
+        row["page_id"]: row
+        for row in QuizAttempt.objects.finished()
+        .filter(page_id__in=page_ids)
+        .values("page_id")
+        .annotate(**totals, passed=Count("pk", filter=Q(passed=True)))
+        .order_by()
+    }
+    scenario = {
+        row["page_id"]: row
+        for row in ScenarioPlay.objects.filter(
+            page_id__in=page_ids, status=ScenarioPlay.Status.FINISHED
+        )
+        .values("page_id")
+        .annotate(**totals, passed=Count("pk", filter=Q(passed=True)))
+        .order_by()
+    }
+    figures = {}
+    for pk, title, app_label, model in pages:
+        is_scenario = (app_label, model) == ("quizzes", "scenariopage")
+        row = (scenario if is_scenario else quiz).get(pk, {})
+        figures[pk] = AssessmentFigure(
+            page_id=pk,
+            title=title,
+            is_scenario=is_scenario,
+            people=row.get("people", 0),
+            attempts=row.get("attempts", 0),
+            passed=row.get("passed", 0),
+        )
+    return figures
+
+
 @dataclass
 class ContentRow:
     page_id: int
@@ -51,6 +125,7 @@ class ContentRow:
     median_days: float | None
     least_reviewed: list[TermFigure] = field(default_factory=list)
     most_forgotten: list[TermFigure] = field(default_factory=list)
+    assessments: list[AssessmentFigure] = field(default_factory=list)
 
     @property
     def too_few(self) -> bool:
@@ -123,6 +198,9 @@ def content_report(*, now: dt.datetime | None = None, terms_shown: int = 3) -> l
         for term_id in all_terms - set(figures):
             figures[term_id] = TermFigure(names.get(term_id, "?"), 0, 0, 0)
 
+    assessments = assessment_figures(
+        {page for spec in snapshot.specs.values() for page in spec.assessment_ids}
+    )
     rows: list[ContentRow] = []
 
     def module_row(module: ModulePage) -> ContentRow:
@@ -147,6 +225,14 @@ def content_report(*, now: dt.datetime | None = None, terms_shown: int = 3) -> l
             median_days=_median_days(durations),
             least_reviewed=sorted(term_figures, key=lambda f: (f.reviews, f.term))[:terms_shown],
             most_forgotten=sorted(shown, key=lambda f: (-f.again_percent, f.term))[:terms_shown],
+            assessments=sorted(
+                (
+                    assessments[p]
+                    for p in snapshot.specs[module.pk].assessment_ids
+                    if p in assessments
+                ),
+                key=lambda f: (f.is_scenario, f.title, f.page_id),
+            ),
         )
 
     for course in sorted(snapshot.courses.values(), key=lambda c: c.path):

@@ -309,16 +309,16 @@ def scope_members(
     if filters.team_id is not None:
         memberships = memberships.filter(team_id=filters.team_id)
     rows: dict[int, PersonRow] = {}
-    for m in memberships.values(
+    for user_id, first, last, username, team in memberships.values_list(
         "user_id", "user__first_name", "user__last_name", "user__username", "team__name"
     ).order_by("user__last_name", "user__first_name", "user__username", "team__name"):
-        row = rows.get(m["user_id"])
+        row = rows.get(user_id)
         if row is None:
-            full = f"{m['user__first_name']} {m['user__last_name']}".strip()
-            row = rows[m["user_id"]] = PersonRow(
-                user_id=m["user_id"], name=full or m["user__username"], username=m["user__username"]
+            full = f"{first} {last}".strip()
+            row = rows[user_id] = PersonRow(
+                user_id=user_id, name=full or username, username=username, teams=[]
             )
-        row.teams.append(m["team__name"])
+        row.teams.append(team)
     return list(rows.values()), rows
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from training.reports import access, charts, scores
 from training.reports.forms import report_filters_parse
-from training.reports.labels import cell_dates, status_label
+from training.reports.labels import STATUS_LABELS, cell_dates, status_label
 from training.reports.models import ReportAudit
 from training.reports.selectors import completion_matrix, overdue_list, trends
 
@@ -85,6 +87,51 @@ class ReportIndexView(BaseReportView):
         )
 
 
+def matrix_rows(matrix, *, score_of=None) -> list[dict]:
+    """The matrix rows with each row's cells already rendered as HTML.
+
+    A page has up to 2,000 cells; rendering them through template tags, and formatting
+    and translating each date, cost more than computing them. Each distinct text (the
+    same as ``labels.cell_dates``) is made and escaped once per page.
+    """
+    not_assigned = format_html('<td><span aria-label="{}">–</span></td>', _("not assigned"))
+    score_word = conditional_escape(_("Score"))
+    status_html = {
+        status: format_html('<td><span class="status-{}">{}</span> ', status, status_label(status))
+        for status in STATUS_LABELS
+    }
+    dates_html: dict[tuple, str] = {}
+    rows = []
+    for row in matrix.rows:
+        parts = []
+        for column in matrix.columns:
+            cell = row.cells.get(column.page_id)
+            if cell is None:
+                parts.append(not_assigned)
+                continue
+            completed_on = cell.completed_on
+            key = (completed_on,) if completed_on else (None, cell.due, cell.days_overdue)
+            text = dates_html.get(key)
+            if text is None:
+                text = dates_html[key] = format_html(
+                    '<span class="cell-dates">{}</span>', cell_dates(cell)
+                )
+            parts.append(status_html.get(cell.status) or status_html_for(cell.status))
+            parts.append(text)
+            score = score_of.get((row.user_id, column.page_id)) if score_of else None
+            if score is not None:
+                parts.append(
+                    f' <span class="cell-score">{score_word}: {conditional_escape(score)} %</span>'
+                )
+            parts.append("</td>")
+        rows.append({"person": row, "cells_html": mark_safe("".join(parts))})
+    return rows
+
+
+def status_html_for(status: str) -> str:
+    return format_html('<td><span class="status-{}">{}</span> ', status, status_label(status))
+
+
 def _page_number(request) -> int:
     raw = request.GET.get("p", "1")
     return int(raw) if raw.isdigit() and int(raw) > 0 else 1
@@ -111,22 +158,7 @@ class MatrixView(BaseReportView):
                 user_ids=matrix.user_ids,
                 filters=filters.to_query(),
             )
-        rows = [
-            {
-                "person": row,
-                "cells": [
-                    (
-                        cell,
-                        status_label(cell.status) if cell else "",
-                        cell_dates(cell) if cell else "",
-                        score_of.get((row.user_id, column.page_id)),
-                    )
-                    for column in matrix.columns
-                    for cell in [row.cells.get(column.page_id)]
-                ],
-            }
-            for row in matrix.rows
-        ]
+        rows = matrix_rows(matrix, score_of=score_of if named else None)
         base_query = context["query"]
         return super().get_context_data(
             matrix=matrix,

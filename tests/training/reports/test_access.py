@@ -193,3 +193,29 @@ def test_export_status_and_download_are_the_owners(record, manager_b_client):
         assert (
             manager_b_client.get(f"/admin/berichte/export/{export.pk}/{suffix}").status_code == 404
         )
+
+
+def test_matrix_cells_read_as_the_labels(record, manager_a_client):
+    """Each cell of the page shows the status and the dates of the selectors' cell."""
+    from django.utils import translation
+
+    from training.reports.access import report_teams
+    from training.reports.labels import cell_dates, status_label
+    from training.reports.selectors import ReportFilters, completion_matrix
+
+    html = manager_a_client.get("/admin/berichte/matrix/").content.decode()
+    with translation.override("de"):
+        matrix = completion_matrix(teams=report_teams(record.manager_a), filters=ReportFilters())
+        for row in matrix.rows:
+            body = html.split(f'data-user="{row.user_id}">', 1)[1].split("</tr>", 1)[0]
+            shown = re.findall(r"<td>(.*?)</td>", body, flags=re.S)[1:]  # after the team
+            expected = []
+            for column in matrix.columns:
+                cell = row.cells.get(column.page_id)
+                expected.append(
+                    f'<span class="status-{cell.status}">{status_label(cell.status)}</span> '
+                    f'<span class="cell-dates">{cell_dates(cell)}</span>'
+                    if cell
+                    else '<span aria-label="nicht zugewiesen">–</span>'
+                )
+            assert shown == expected
