@@ -7,20 +7,56 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def _deck_export_path(instance: "DeckExport", filename: str) -> str:
-    # A random folder: the stored name must not be guessable even where MEDIA_URL is
-    # served directly (development); the download view checks the owner.
-    return f"deck-exports/{uuid.uuid4().hex}/{filename}"
-
-
-class DeckExport(models.Model):
-    """One Anki deck requested by a person, built by the ``deck_export_task`` task."""
+class BackgroundExport(models.Model):
+    """What every export built by a task shares: its owner (in each subclass, with its own
+    related name), what was asked for, status and progress, and the finished file."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to start")
         RUNNING = "running", _("Being built")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    parameters = models.JSONField(_("parameters"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    filename = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_max_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+def _deck_export_path(instance: "DeckExport", filename: str) -> str:
+    # A random folder: the stored name must not be guessable even where MEDIA_URL is
+    # served directly (development); the download view checks the owner.
+    return f"deck-exports/{uuid.uuid4().hex}/{filename}"
+
+
+class DeckExport(BackgroundExport):
+    """One Anki deck requested by a person, built by the ``deck_export_task`` task.
+
+    ``parameters`` holds what the deck contains (selection, languages, direction, audio)
+    as given by the form; see ``exports.deck_exports.DeckRequest``.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -28,53 +64,27 @@ class DeckExport(models.Model):
         on_delete=models.CASCADE,
         related_name="deck_exports",
     )
-    # What the deck contains (selection, languages, direction, audio) as given by the
-    # form; see ``exports.deck_exports.DeckRequest``.
-    parameters = models.JSONField(_("parameters"))
     label = models.CharField(_("selection"), max_length=300)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     file = models.FileField(_("file"), upload_to=_deck_export_path, blank=True, max_length=300)
-    filename = models.CharField(_("file name"), max_length=200)
     # Notes per language and the terms left out for lack of a translation.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundExport.Meta):
         verbose_name = _("Anki deck export")
         verbose_name_plural = _("Anki deck exports")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="exports_deckexport_progress_max_100"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 def _report_export_path(instance: "ReportExport", filename: str) -> str:
     return f"report-exports/{uuid.uuid4().hex}/{filename}"
 
 
-class ReportExport(models.Model):
+class ReportExport(BackgroundExport):
     """One report exported in the background (``exports/report_exports.py``); only its
-    owner can follow and download it."""
+    owner can follow and download it.
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to start")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+    ``parameters`` holds report, format and filters as query parameters; they are
+    re-checked against the owner's scope when the task runs.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,32 +92,8 @@ class ReportExport(models.Model):
         on_delete=models.CASCADE,
         related_name="report_exports",
     )
-    # Report, format and filters as query parameters; re-checked against the owner's
-    # scope when the task runs.
-    parameters = models.JSONField(_("parameters"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     file = models.FileField(_("file"), upload_to=_report_export_path, blank=True, max_length=300)
-    filename = models.CharField(_("file name"), max_length=200)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundExport.Meta):
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="exports_reportexport_progress_max_100"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -279,7 +279,7 @@ def test_waiting_export_shows_progress_and_a_reload_link(clerk_client, clerk, co
     assert "Wartet auf den Start" in html
     assert 'aria-valuenow="0"' in html
     assert f'<a href="/vokabeln/anki/export/{export.pk}/">Seite neu laden</a>' in html
-    assert "exports/deck_export_status.js" in html
+    assert "exports/export_status.js" in html
     assert clerk_client.get(f"/vokabeln/anki/export/{export.pk}/datei/").status_code == 404
 
 
