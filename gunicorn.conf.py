@@ -32,3 +32,10 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 # gunicorn's control socket (gunicornc) is not used; without it two instances on one
 # host cannot collide on the default socket path in the home directory.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """After the worker loaded the application: see ``training/startup.py``."""
+    from training.startup import worker_ready
+
+    worker_ready()

@@ -536,7 +536,7 @@ def main() -> int:
         if args.only == "reports":  # bench/reports.py alone
             from bench import reports
 
-            args.report.write_text("# Benchmarks (reports only)\n" + reports.run(log))
+            args.report.write_text("# Benchmarks (reports only)\n" + reports.run(log, scratch))
             return 0
 
         from django.conf import settings
@@ -614,7 +614,7 @@ def main() -> int:
             from bench import reports
 
             with args.report.open("a") as report:
-                report.write(reports.run(log))
+                report.write(reports.run(log, scratch))
         raw = ROOT / "bench" / "results"
         raw.mkdir(exist_ok=True)
         (raw / f"{facts['date'][:16].replace(' ', 'T').replace(':', '')}.json").write_text(

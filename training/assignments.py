@@ -253,14 +253,27 @@ def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
     if user_ids is not None:
         user_ids = list(user_ids)
         active_users = active_users.filter(pk__in=user_ids)
+        # Three IN (subquery) conditions rather than joins through the link tables: the
+        # joins multiply the rows (every member of every team) and need a DISTINCT, which
+        # for thousands of people cost more than everything else in a report.
         assignments = assignments.filter(
-            Q(people__in=user_ids)
-            | Q(
-                teams__memberships__user__in=user_ids,
-                teams__memberships__role=Membership.Role.MEMBER,
+            Q(
+                pk__in=Assignment.people.through.objects.filter(user_id__in=user_ids).values(
+                    "assignment_id"
+                )
             )
-            | Q(roles__user__in=user_ids)
-        ).distinct()
+            | Q(
+                pk__in=Assignment.teams.through.objects.filter(
+                    team__memberships__user__in=user_ids,
+                    team__memberships__role=Membership.Role.MEMBER,
+                ).values("assignment_id")
+            )
+            | Q(
+                pk__in=Assignment.roles.through.objects.filter(group__user__in=user_ids).values(
+                    "assignment_id"
+                )
+            )
+        )
     assignments = {a.pk: a for a in assignments}
     ids = list(assignments)
     # The three link tables in one query (teams, roles, people), told apart by a tag.
@@ -292,16 +305,22 @@ def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
             people_rows.append((assignment_id, other))
 
     found: dict[tuple[int, int], Obligation] = {}
+    # Due date and start by (assignment, joining time): the same for most of a team.
+    terms: dict[tuple[int, dt.datetime | None], tuple[dt.date, dt.datetime]] = {}
 
     def add(assignment: Assignment, user_id: int, joined_at: dt.datetime | None) -> None:
-        due = dates.due_date(
-            mode=assignment.due_mode,
-            fixed=assignment.due_date,
-            days=assignment.due_days,
-            assigned_at=assignment.created_at,
-            joined_at=joined_at,
-        )
-        since = max(assignment.created_at, joined_at) if joined_at else assignment.created_at
+        term = terms.get((assignment.pk, joined_at))
+        if term is None:
+            due = dates.due_date(
+                mode=assignment.due_mode,
+                fixed=assignment.due_date,
+                days=assignment.due_days,
+                assigned_at=assignment.created_at,
+                joined_at=joined_at,
+            )
+            since = max(assignment.created_at, joined_at) if joined_at else assignment.created_at
+            term = terms[(assignment.pk, joined_at)] = (due, since)
+        due, since = term
         key = (assignment.pk, user_id)
         if key not in found or due < found[key].due:  # several routes: the earliest
             found[key] = Obligation(assignment=assignment, user_id=user_id, due=due, since=since)

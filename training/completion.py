@@ -140,30 +140,36 @@ def module_state(
 ) -> ModuleState:
     """One person's state in one module, from their lesson completions (lesson id →
     completed_at), the assessments they passed and the terms they learned."""
-    lessons_done = frozenset(
-        lesson for lesson in spec.lesson_ids if lesson_counts(lesson_completed.get(lesson), cutoff)
-    )
-    assessments_done = len(spec.assessment_ids & set(passed))
+    if cutoff is None:  # the common case, without a call per lesson
+        counting = [lesson for lesson in spec.lesson_ids if lesson_completed.get(lesson)]
+    else:
+        counting = [
+            lesson
+            for lesson in spec.lesson_ids
+            if lesson_counts(lesson_completed.get(lesson), cutoff)
+        ]
+    lessons_done = frozenset(counting)
+    assessments_done = len(spec.assessment_ids.intersection(passed)) if spec.assessment_ids else 0
     needed = vocabulary_needed(len(spec.term_ids), spec.vocabulary_goal)
-    learned = len(spec.term_ids & set(learned_terms))
+    learned = len(spec.term_ids.intersection(learned_terms)) if spec.term_ids else 0
     has_goal = needed > 0
     goal_met = not has_goal or learned >= needed
     total = len(spec.lesson_ids) + len(spec.assessment_ids) + int(has_goal)
-    done = len(lessons_done) + assessments_done + int(has_goal and goal_met)
+    done = len(counting) + assessments_done + int(has_goal and goal_met)
     complete = done == total
-    times = [lesson_completed[lesson] for lesson in lessons_done]
     started = bool(
-        lessons_done
+        counting
         or assessments_done
         or (has_goal and learned)
-        or any(lesson in visited for lesson in spec.lesson_ids)
+        or (visited and any(lesson in visited for lesson in spec.lesson_ids))
     )
+    times = [lesson_completed[lesson] for lesson in counting] if complete else ()
     return ModuleState(
         done=done,
         total=total,
         complete=complete,
         started=started,
-        completed_at=max(times) if complete and times else None,
+        completed_at=max(times) if times else None,
         lessons_done=lessons_done,
         vocabulary_learned=learned,
         vocabulary_needed=needed,

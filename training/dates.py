@@ -7,9 +7,12 @@ daylight-saving change lies between, and a due date ends at midnight Berlin time
 
 import calendar
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 def local_zone() -> ZoneInfo:
@@ -23,7 +26,13 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in Berlin, as an aware datetime."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
+    return _day_start(day, settings.TIME_ZONE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_start(day: dt.date, zone: str) -> dt.datetime:
+    # Reports ask for the same few hundred due dates hundreds of thousands of times.
+    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(zone))
 
 
 def add_days(day: dt.date, days: int) -> dt.date:
@@ -42,7 +51,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def is_past_due(due: dt.date | None, now: dt.datetime) -> bool:
     """True once the due day is over in Berlin (the whole due day still counts)."""
-    return due is not None and now >= day_start(add_days(due, 1))
+    return due is not None and now >= day_start(due + _ONE_DAY)
 
 
 def days_until(day: dt.date, now: dt.datetime) -> int:

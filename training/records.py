@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 from wagtail.models import Page
@@ -18,6 +19,7 @@ from training.assignments import Obligation, obligations, obligations_by_page
 from training.completion import (
     CourseState,
     ModuleState,
+    PageRef,
     ProgressSnapshot,
     Status,
     open_attempt_urls,
@@ -90,14 +92,30 @@ _ORDER = {
 }
 
 
-def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> RecordItem | None:
+class ItemStatus(NamedTuple):
+    """The rules' answer for one obligation: what the record item and a report cell
+    share. ``page`` is the live course, or the module's ``PageRef``."""
+
+    page: object
+    is_course: bool
+    course_id: int | None
+    state: ModuleState | CourseState
+    due: dt.date
+    status: str
+    latest_completion: CourseCompletion | None
+    earlier_valid: bool
+
+
+def item_status(snapshot: ProgressSnapshot, obligation: Obligation) -> ItemStatus | None:
+    """Status and due date of one obligation, with renewal and recertification; None when
+    the page is no longer live (nothing to do)."""
     page_id = obligation.assignment.page_id
     user_id = obligation.user_id
     is_course = page_id in snapshot.course_modules or page_id in snapshot.courses
     page = snapshot.courses.get(page_id)
-    if page is None and page_id in snapshot.modules:
-        page = snapshot.modules[page_id].as_page()
-    if page is None:  # the page is no longer live: nothing to do
+    if page is None:
+        page = snapshot.modules.get(page_id)
+    if page is None:
         return None
     state = snapshot.state(user_id, page_id)
     course_id = page_id if is_course else snapshot.specs[page_id].course_id
@@ -114,13 +132,6 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
         )
     elif renewal is not None and not state.complete:
         due = max(due, renewal)
-    reopened = latest is not None and (
-        (snapshot.course_reopens_at(user_id, course_id) or snapshot.now) < snapshot.now
-        or any(
-            snapshot.recertified.get(m) and latest.completed_at < snapshot.recertified[m]
-            for m in snapshot.module_ids_of(page_id)
-        )
-    )
     status = training_status(
         complete=state.complete,
         started=state.started,
@@ -128,12 +139,30 @@ def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> R
         now=snapshot.now,
         still_valid_earlier_completion=earlier_valid,
     )
+    return ItemStatus(page, is_course, course_id, state, due, status, latest, earlier_valid)
+
+
+def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> RecordItem | None:
+    found = item_status(snapshot, obligation)
+    if found is None:
+        return None
+    page_id = obligation.assignment.page_id
+    user_id = obligation.user_id
+    page = found.page.as_page() if isinstance(found.page, PageRef) else found.page
+    latest, course_id, state = found.latest_completion, found.course_id, found.state
+    reopened = latest is not None and (
+        (snapshot.course_reopens_at(user_id, course_id) or snapshot.now) < snapshot.now
+        or any(
+            snapshot.recertified.get(m) and latest.completed_at < snapshot.recertified[m]
+            for m in snapshot.module_ids_of(page_id)
+        )
+    )
     item = RecordItem(
         page=page,
-        is_course=is_course,
+        is_course=found.is_course,
         obligation=obligation,
-        due=due,
-        status=status,
+        due=found.due,
+        status=found.status,
         state=state,
         last_visited=snapshot.last_visited(user_id, page_id),
         latest_completion=latest,

@@ -17,16 +17,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import FloatField, Func, QuerySet
+from django.db.models import Count, FloatField, Func, OuterRef, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from training import dates
 from training.assignments import obligations, obligations_by_page
 from training.completion import (
     ModuleState,
-    PageRef,
     ProgressSnapshot,
     Status,
     assessment_pages_passed,
@@ -34,8 +34,8 @@ from training.completion import (
     module_state,
 )
 from training.completion import progress_snapshot as _progress_snapshot
-from training.models import Membership, ReminderSent, Team
-from training.records import _item as record_item
+from training.models import Membership, ReminderSent, Team, User
+from training.records import item_status
 
 # Status filters of the reports (a superset of ``Status``: "due soon" and "open").
 FILTER_OVERDUE = "overdue"
@@ -49,32 +49,29 @@ SORTS = ("name", "-name", "team", "-team", "open", "-open")
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class _SharedPageRef(PageRef):
-    """A ``PageRef`` whose page object is made once (reports make 200,000 items)."""
-
-    def as_page(self):
-        page = self.__dict__.get("_page")
-        if page is None:
-            page = super().as_page()
-            object.__setattr__(self, "_page", page)
-        return page
-
-
 @dataclass
 class ReportSnapshot(ProgressSnapshot):
-    """A ``ProgressSnapshot`` for many people: the same rules, computed once each."""
+    """A ``ProgressSnapshot`` for many people: the same rules, computed once each.
+
+    Lesson rows are kept per person (``lesson_rows``: user → lesson → completed_at or
+    None when only visited) instead of in ``progress``, which stays empty: reports show
+    no "continue" lesson and no last visit, which are all the visit times are for.
+    """
+
+    lesson_rows: dict[int, dict[int, dt.datetime | None]] = field(default_factory=dict)
 
     def __post_init__(self):
         self._states: dict[tuple[int, int], ModuleState] = {}
         self._untouched: dict[tuple, ModuleState] = {}
-        self.modules = {
-            pk: _SharedPageRef(**{f.name: getattr(ref, f.name) for f in fields(PageRef)})
-            for pk, ref in self.modules.items()
-        }
         self._passed_by_user: dict[int, set[int]] = defaultdict(set)
         for user_id, page_id in self.passed:
             self._passed_by_user[user_id].add(page_id)
+        self._completed_users = {user_id for user_id, _course in self.course_completions}
+
+    def cutoff(self, user_id: int, module_id: int) -> dt.datetime | None:
+        if user_id not in self._completed_users and module_id not in self.recertified:
+            return None  # no recertification, no completion that could reopen
+        return super().cutoff(user_id, module_id)
 
     def module_state(self, user_id: int, module_id: int) -> ModuleState:
         key = (user_id, module_id)
@@ -83,19 +80,20 @@ class ReportSnapshot(ProgressSnapshot):
             return state
         spec = self.specs[module_id]
         completed = {}
-        visited = set()
-        for lesson in spec.lesson_ids:
-            row = self.progress.get((user_id, lesson))
-            if row is not None:
-                visited.add(lesson)
-                completed[lesson] = row[1]
+        mine = self.lesson_rows.get(user_id)
+        if mine:
+            for lesson in spec.lesson_ids:
+                if lesson in mine:
+                    completed[lesson] = mine[lesson]
         passed = self._passed_by_user.get(user_id, frozenset())
         learned = self.learned.get(user_id, frozenset())
         cutoff = self.cutoff(user_id, module_id)
         # Many people have not touched a module: the rule's answer for "nothing" is the
         # same for all of them (same module, same cutoff), so it is computed once.
         untouched = (
-            not visited and not (spec.assessment_ids & passed) and not (spec.term_ids & learned)
+            not completed
+            and not (spec.assessment_ids and spec.assessment_ids & passed)
+            and not (spec.term_ids and spec.term_ids & learned)
         )
         if untouched:
             state = self._untouched.get((module_id, cutoff))
@@ -103,7 +101,7 @@ class ReportSnapshot(ProgressSnapshot):
             state = module_state(
                 spec,
                 lesson_completed=completed,
-                visited=visited,
+                visited=completed.keys(),
                 passed=passed,
                 learned_terms=learned,
                 cutoff=cutoff,
@@ -121,11 +119,46 @@ class ReportSnapshot(ProgressSnapshot):
         return None
 
 
-class _Epoch(Func):
-    """Seconds since 1970 of a timestamptz, in UTC (Django's ``Extract`` would first
-    convert to the current time zone and shift the result)."""
+def _lesson_rows(user_ids: list[int], lesson_ids: list[int]) -> dict[int, dict]:
+    """user → lesson → completed_at (None: visited, not completed), in one query.
 
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    On PostgreSQL the completion time travels as epoch seconds through a plain cursor:
+    Django's timestamptz loader and per-row converters dominated the time for 400,000
+    rows. The same values, as ``test_report_cells_agree_with_the_personal_records``
+    checks.
+    """
+    from training.models import LessonProgress
+
+    rows: dict[int, dict] = defaultdict(dict)
+    if not user_ids or not lesson_ids:
+        return rows
+    found = LessonProgress.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+    if connection.vendor != "postgresql":
+        for user_id, lesson_id, completed in found.values_list(
+            "user_id", "lesson_id", "completed_at"
+        ):
+            rows[user_id][lesson_id] = completed
+        return rows
+    sql, params = (
+        found.annotate(completed_epoch=_Epoch("completed_at"))
+        .values_list("user_id", "lesson_id", "completed_epoch")
+        .order_by()
+        .query.sql_with_params()
+    )
+    epoch = dt.datetime.fromtimestamp
+    utc = dt.UTC
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for user_id, lesson_id, completed in cursor.fetchall():
+            rows[user_id][lesson_id] = None if completed is None else epoch(completed, utc)
+    return rows
+
+
+class _Epoch(Func):
+    """Seconds since 1970 of a timestamptz, in UTC, as a float (Django's ``Extract``
+    would first convert to the current time zone and shift the result)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
     output_field = FloatField()
 
 
@@ -134,37 +167,13 @@ def report_snapshot(*, user_ids, page_ids, now=None) -> ReportSnapshot:
 
     The content part (courses, modules, lessons, goals, assessments) comes from
     ``progress_snapshot`` itself, asked for nobody; the per-person rows are then loaded
-    with the same filters, but lesson times as epoch seconds (Django's timestamptz loader
-    for PostgreSQL is pure Python and dominated the time for 400,000 rows). Same values,
-    as ``test_report_cells_agree_with_the_personal_records`` checks.
+    with the same filters (lesson rows by ``_lesson_rows``).
     """
-    from training.models import CourseCompletion, LessonProgress, VocabularyCard
+    from training.models import CourseCompletion, VocabularyCard
 
     user_ids = list(user_ids)
     base = _progress_snapshot(user_ids=[], page_ids=page_ids, now=now)
     data = {f.name: getattr(base, f.name) for f in fields(ProgressSnapshot)}
-    lesson_ids = list(base.lessons)
-    progress = {}
-    if user_ids and lesson_ids:
-        rows = LessonProgress.objects.filter(
-            user_id__in=user_ids, lesson_id__in=lesson_ids
-        ).order_by()
-        if connection.vendor == "postgresql":
-            epoch = dt.datetime.fromtimestamp
-            utc = dt.UTC
-            for user_id, lesson_id, visited, completed in rows.annotate(
-                visited_epoch=_Epoch("last_visited_at"),
-                completed_epoch=_Epoch("completed_at"),
-            ).values_list("user_id", "lesson_id", "visited_epoch", "completed_epoch"):
-                progress[(user_id, lesson_id)] = (
-                    epoch(float(visited), utc),
-                    None if completed is None else epoch(float(completed), utc),
-                )
-        else:
-            for user_id, lesson_id, visited, completed in rows.values_list(
-                "user_id", "lesson_id", "last_visited_at", "completed_at"
-            ):
-                progress[(user_id, lesson_id)] = (visited, completed)
     completions: dict[tuple[int, int], list] = defaultdict(list)
     if user_ids and base.courses:
         for row in CourseCompletion.objects.filter(
@@ -187,12 +196,12 @@ def report_snapshot(*, user_ids, page_ids, now=None) -> ReportSnapshot:
             learned[user_id].add(term_id)
     all_assessments = {page for spec in base.specs.values() for page in spec.assessment_ids}
     data.update(
-        progress=progress,
+        progress={},
         course_completions=dict(completions),
         learned=dict(learned),
         passed=assessment_pages_passed(user_ids=user_ids, page_ids=all_assessments),
     )
-    return ReportSnapshot(**data)
+    return ReportSnapshot(**data, lesson_rows=_lesson_rows(user_ids, list(base.lessons)))
 
 
 # --- Filters -----------------------------------------------------------------------------
@@ -232,9 +241,9 @@ class ReportFilters:
 # --- Cells and rows ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One person's obligation for one course or module."""
+class Cell(NamedTuple):
+    """One person's obligation for one course or module (a named tuple: reports make
+    hundreds of thousands of them)."""
 
     page_id: int
     assignment_id: int
@@ -299,27 +308,107 @@ def cell_matches(cell: Cell, filters: ReportFilters) -> bool:
     return True
 
 
-def scope_members(
-    teams: QuerySet[Team], filters: ReportFilters
-) -> tuple[list[PersonRow], dict[int, PersonRow]]:
-    """The active members of the teams (one query), ordered by name, with their teams."""
+def _scope_memberships(teams: QuerySet[Team], filters: ReportFilters) -> QuerySet[Membership]:
     memberships = Membership.objects.filter(
         team__in=teams, role=Membership.Role.MEMBER, user__is_active=True
     )
     if filters.team_id is not None:
         memberships = memberships.filter(team_id=filters.team_id)
+    return memberships
+
+
+def _person_row(user_id: int, first: str, last: str, username: str) -> PersonRow:
+    full = f"{first} {last}".strip()
+    return PersonRow(user_id=user_id, name=full or username, username=username, teams=[])
+
+
+def _people_order(
+    memberships: QuerySet[Membership], sort: str, prefix: str = ""
+) -> tuple[dict, list[str]]:
+    """Annotations and ``order_by`` fields that put people (users, or memberships with
+    ``prefix="user__"``) in the order of ``sort`` by name or team (anything else: by
+    name), in the database's collation."""
+    names = [f"{prefix}{name}" for name in ("last_name", "first_name", "username")]
+    if sort in ("team", "-team"):
+        # A person in several teams is sorted by the first of them by name, as shown.
+        first_team = Subquery(
+            memberships.filter(user_id=OuterRef(f"{prefix}pk"))
+            .order_by("team__name")
+            .values("team__name")[:1]
+        )
+        return {"first_team": first_team}, [
+            "-first_team" if sort == "-team" else "first_team",
+            *names,
+        ]
+    if sort == "-name":
+        return {}, [f"-{name}" for name in names]
+    return {}, names
+
+
+def scope_members(
+    teams: QuerySet[Team], filters: ReportFilters
+) -> tuple[list[PersonRow], dict[int, PersonRow]]:
+    """The active members of the teams (one query), in the order of ``filters.sort`` by
+    name or team (by name for other sorts), each with their teams."""
     rows: dict[int, PersonRow] = {}
-    for user_id, first, last, username, team in memberships.values_list(
-        "user_id", "user__first_name", "user__last_name", "user__username", "team__name"
-    ).order_by("user__last_name", "user__first_name", "user__username", "team__name"):
+    memberships = _scope_memberships(teams, filters)
+    annotations, order = _people_order(memberships, filters.sort, prefix="user__")
+    for user_id, first, last, username, team in (
+        memberships.annotate(**annotations)
+        .order_by(*order, "team__name")
+        .values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username", "team__name"
+        )
+    ):
         row = rows.get(user_id)
         if row is None:
-            full = f"{first} {last}".strip()
-            row = rows[user_id] = PersonRow(
-                user_id=user_id, name=full or username, username=username, teams=[]
-            )
+            row = rows[user_id] = _person_row(user_id, first, last, username)
         row.teams.append(team)
     return list(rows.values()), rows
+
+
+def scope_members_page(
+    teams: QuerySet[Team], filters: ReportFilters, *, page: int, page_size: int
+) -> tuple[list[PersonRow], int, int]:
+    """One page of the people of ``scope_members``, sorted by name or team, chosen in the
+    database: (rows, people in scope, page number). Two queries (three when ``page`` is
+    past the end), in the same order as ``scope_members``."""
+    memberships = _scope_memberships(teams, filters)
+    annotations, order = _people_order(memberships, filters.sort)
+    in_teams = Membership.objects.filter(team__in=teams, role=Membership.Role.MEMBER)
+    if filters.team_id is not None:
+        in_teams = in_teams.filter(team_id=filters.team_id)
+    # The number of people comes with the page's rows (a window is counted before LIMIT).
+    people = (
+        User.objects.filter(is_active=True, pk__in=in_teams.values("user_id"))
+        .annotate(**annotations, total=Window(Count("pk")))
+        .order_by(*order)
+    )
+
+    def fetch(number: int) -> list[tuple]:
+        start = (number - 1) * page_size
+        return list(
+            people.values_list("pk", "first_name", "last_name", "username", "total")[
+                start : start + page_size
+            ]
+        )
+
+    number = max(page, 1)
+    found = fetch(number)
+    if not found and number > 1:  # past the end: the last page, as for computed rows
+        total = people.count()
+        number = max(1, -(-total // page_size))
+        found = fetch(number)
+    total = found[0][4] if found else 0
+    rows = {pk: _person_row(pk, first, last, username) for pk, first, last, username, _t in found}
+    if rows:
+        for user_id, team in (
+            memberships.filter(user_id__in=list(rows))
+            .values_list("user_id", "team__name")
+            .order_by("team__name")
+        ):
+            rows[user_id].teams.append(team)
+    return list(rows.values()), total, number
 
 
 def cells_for(
@@ -337,18 +426,20 @@ def cells_for(
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
     columns: dict[int, Column] = {}
     today = dates.local_date(now)
+    overdue = Status.OVERDUE
     for (user_id, page), duty in duties.items():
-        item = record_item(snapshot, duty)
+        item = item_status(snapshot, duty)
         if item is None:
             continue
         days_left = (item.due - today).days
+        state = item.state
         cells[user_id][page] = Cell(
             page_id=page,
             assignment_id=duty.assignment.pk,
             status=item.status,
             due=item.due,
-            completed_at=item.state.completed_at if item.state.complete else None,
-            days_overdue=-days_left if item.status == Status.OVERDUE else 0,
+            completed_at=state.completed_at if state.complete else None,
+            days_overdue=-days_left if item.status == overdue else 0,
             days_left=days_left,
         )
         if page not in columns:
@@ -374,11 +465,8 @@ class Matrix:
 
 
 def _sort(rows: list[PersonRow], sort: str) -> list[PersonRow]:
-    # Rows arrive ordered by name.
-    if sort == "-name":
-        return rows[::-1]
-    if sort in ("team", "-team"):
-        return sorted(rows, key=lambda r: r.teams[0] if r.teams else "", reverse=sort == "-team")
+    # Rows arrive in the order of ``scope_members`` (name or team); only the number of
+    # open items is sorted here, keeping that order among equals.
     if sort == "open":
         return sorted(rows, key=lambda r: -r.open_count)
     if sort == "-open":
@@ -401,8 +489,8 @@ def completion_matrix(
     page asked for are computed; otherwise everybody in scope, to choose the rows.
     """
     now = now or timezone.now()
-    people, by_id = scope_members(teams, filters)
     if filters.needs_everybody or page is None:
+        people, by_id = scope_members(teams, filters)
         cells, columns = cells_for(user_ids=by_id, page_id=filters.page_id, now=now)
         for row in people:
             row.cells = {
@@ -418,11 +506,10 @@ def completion_matrix(
         number = 1 if page is None else min(max(page, 1), page_count)
         chosen = people if page is None else people[(number - 1) * page_size : number * page_size]
     else:
-        people = _sort(people, filters.sort)
-        total = len(people)
+        # Sorted by name or team, the page's people are chosen in the database and only
+        # their cells are computed.
+        chosen, total, number = scope_members_page(teams, filters, page=page, page_size=page_size)
         page_count = max(1, -(-total // page_size))
-        number = min(max(page, 1), page_count)
-        chosen = people[(number - 1) * page_size : number * page_size]
         cells, columns = cells_for(
             user_ids=[row.user_id for row in chosen], page_id=filters.page_id, now=now
         )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.training.reports.conftest import NOW
 from training.completion import Status
 from training.records import training_records
@@ -153,3 +154,41 @@ def test_report_cells_agree_with_the_personal_records(record, monkeypatch):
         }
         got = {pid: (c.status, c.due, c.completed_at) for pid, c in cells.get(user_id, {}).items()}
         assert got == expected
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "team", "-team"])
+def test_pages_chosen_in_the_database_match_the_full_order(record, administrator, sort):
+    """Sorted by name or team, a page's people are chosen by the database; page by page
+    they are the people, order and teams of the full list (which exports and filtered
+    reports use), including someone in two teams, namesakes and an inactive member."""
+    from training.reports.selectors import scope_members, scope_members_page
+
+    team_c = TeamFactory(name="Team 0 Aaa")
+    MembershipFactory(team=team_c, user=record.dora)  # Dora: teams "Team 0 Aaa", "Team B"
+    for first in ("Anna", "Anna", "Zoe"):
+        MembershipFactory(
+            team=record.team_b, user=UserFactory(first_name=first, last_name="Muster")
+        )
+    gone = UserFactory(first_name="Alt", last_name="Aaa", is_active=False)
+    MembershipFactory(team=record.team_a, user=gone)
+    teams = report_teams(administrator)
+    filters = ReportFilters(sort=sort)
+    everybody, _by_id = scope_members(teams, filters)
+    assert len(everybody) == 7 and gone.pk not in {row.user_id for row in everybody}
+    paged = []
+    for number in (1, 2, 3):
+        rows, total, shown = scope_members_page(teams, filters, page=number, page_size=3)
+        assert (total, shown) == (7, number)
+        paged.extend(rows)
+    key = [(row.user_id, row.teams) for row in everybody]
+    assert [(row.user_id, row.teams) for row in paged] == key
+    dora = next(row for row in paged if row.user_id == record.dora.pk)
+    assert dora.teams == ["Team 0 Aaa", "Team B"]
+    if sort == "team":
+        assert paged[0].user_id == record.dora.pk  # first team "Team 0 Aaa"
+    # Past the end: the last page, as the computed rows give it.
+    rows, total, shown = scope_members_page(teams, filters, page=9, page_size=3)
+    assert (total, shown) == (7, 3) and [r.user_id for r in rows] == [everybody[6].user_id]
+    matrix = completion_matrix(teams=teams, filters=filters, page=2, page_size=3, now=NOW)
+    assert [r.user_id for r in matrix.rows] == [row.user_id for row in everybody[3:6]]
+    assert matrix.total == 7 and matrix.page_count == 3
