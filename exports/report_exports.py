@@ -24,10 +24,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exports.models import ReportExport
+from exports.xlsx import write_xlsx
+from training.memory import collector_paused
 from training.models import User
 from training.reports import access, scores
 from training.reports.forms import report_filters_parse
-from training.reports.labels import cell_text, short_date
+from training.reports.labels import cell_text_function, short_date
 from training.reports.models import ReportAudit
 from training.reports.selectors import (
     completion_matrix,
@@ -106,12 +108,15 @@ def report_table(*, owner: User, parameters: dict, progress: Progress | None = N
                 filters=filters.to_query(),
             )
         rows = []
-        for row in matrix.rows:
-            line = [row.name, ", ".join(row.teams)]
-            line += [cell_text(row.cells.get(c.page_id)) for c in matrix.columns]
-            if named:
-                line += [score_of.get((row.user_id, c.page_id), "") for c in matrix.columns]
-            rows.append(line)
+        text = cell_text_function()
+        page_ids = [c.page_id for c in matrix.columns]
+        with collector_paused():
+            for row in matrix.rows:
+                cells = row.cells
+                line = [row.name, ", ".join(row.teams), *(text(cells.get(p)) for p in page_ids)]
+                if named:
+                    line += [score_of.get((row.user_id, p), "") for p in page_ids]
+                rows.append(line)
     elif report == "overdue":
         items = overdue_list(teams=teams, filters=filters)
         headers = [
@@ -163,21 +168,17 @@ def table_csv(table: ReportTable) -> bytes:
 
 
 def table_xlsx(table: ReportTable, target, *, progress: Progress | None = None) -> None:
-    """Writes the table to ``target`` (a path or binary file) in write-only mode, so the
-    memory stays small whatever the number of rows."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Report")[:31])
-    sheet.append([_clean(h) for h in table.headers])
-    total = max(len(table.rows), 1)
-    last = 0
-    for index, row in enumerate(table.rows, 1):
-        sheet.append([_clean(v) for v in row])
-        if progress and index * 50 // total >= last + _PROGRESS_STEP:
-            last = index * 50 // total
-            progress(40 + last)
-    workbook.save(target)
+    """Writes the table to ``target`` (a path or binary file) row by row, so the memory
+    stays small whatever the number of rows. Texts stay texts (``exports/xlsx.py``), so
+    they need no guard against formulas."""
+    write_xlsx(
+        target,
+        sheet_name=_("Report"),
+        headers=table.headers,
+        rows=table.rows,
+        row_count=len(table.rows),
+        progress=(lambda share: progress(40 + share // 2)) if progress else None,
+    )
 
 
 def report_file(table: ReportTable, fmt: str) -> bytes:

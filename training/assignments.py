@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,7 +136,8 @@ def _check(actor: User, data: AssignmentData) -> None:
         raise ValidationError(errors)
 
 
-def _snapshot(assignment: Assignment) -> dict:
+def assignment_summary(assignment: Assignment) -> dict:
+    """What the log records of an assignment (page, due date, who)."""
     return {
         "page": f"{assignment.page_id}: {assignment.page.title}",
         "due_mode": assignment.due_mode,
@@ -179,7 +181,7 @@ def assignment_create(
     now = now or timezone.now()
     assignment = Assignment(created_by=actor, created_at=now)
     _apply(assignment, data)
-    after = _snapshot(assignment)
+    after = assignment_summary(assignment)
     AssignmentLog.objects.create(
         assignment=assignment,
         actor=actor,
@@ -197,9 +199,9 @@ def assignment_update(
     """Changes an assignment the actor may manage; logs what changed (nothing: no entry)."""
     assignment = _locked(actor, assignment.pk)
     _check(actor, data)
-    before = _snapshot(assignment)
+    before = assignment_summary(assignment)
     _apply(assignment, data)
-    after = _snapshot(assignment)
+    after = assignment_summary(assignment)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
         AssignmentLog.objects.create(
@@ -234,9 +236,9 @@ def assignment_withdraw(
 # --- Who is obliged ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Obligation:
-    """One person must complete ``assignment.page`` by ``due``."""
+class Obligation(NamedTuple):
+    """One person must complete ``assignment.page`` by ``due`` (a named tuple: reports
+    make hundreds of thousands)."""
 
     assignment: Assignment
     user_id: int
@@ -244,11 +246,15 @@ class Obligation:
     since: dt.datetime  # when the person came under the assignment
 
 
-def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
+def obligations(*, user_ids: Collection[int] | None = None, pages: bool = True) -> list[Obligation]:
     """Every current obligation of active people (all people, or ``user_ids``), from the
     active assignments. Four queries whatever the number of assignments, teams, people.
+    With ``pages=False`` the assignments come without their page (``page_id`` only):
+    reports need no page objects, and Wagtail's are costly to make.
     """
-    assignments = Assignment.objects.active().select_related("page")
+    assignments = Assignment.objects.active()
+    if pages:
+        assignments = assignments.select_related("page")
     active_users = User.objects.filter(is_active=True)
     if user_ids is not None:
         user_ids = list(user_ids)
@@ -277,9 +283,16 @@ def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
     assignments = {a.pk: a for a in assignments}
     ids = list(assignments)
     # The three link tables in one query (teams, roles, people), told apart by a tag.
+    team_links = Assignment.teams.through.objects.filter(assignment_id__in=ids)
+    if user_ids is not None:
+        # Only the teams of these people (an assignment may name every team there is).
+        team_links = team_links.filter(
+            team_id__in=Membership.objects.filter(
+                user_id__in=user_ids, role=Membership.Role.MEMBER
+            ).values("team_id")
+        )
     links = (
-        Assignment.teams.through.objects.filter(assignment_id__in=ids)
-        .annotate(kind=Value("team"), other=F("team_id"))
+        team_links.annotate(kind=Value("team"), other=F("team_id"))
         .values_list("kind", "assignment_id", "other")
         .union(
             Assignment.roles.through.objects.filter(assignment_id__in=ids)
@@ -309,7 +322,7 @@ def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
     terms: dict[tuple[int, dt.datetime | None], tuple[dt.date, dt.datetime]] = {}
 
     def add(assignment: Assignment, user_id: int, joined_at: dt.datetime | None) -> None:
-        term = terms.get((assignment.pk, joined_at))
+        term = terms.get((assignment.id, joined_at))
         if term is None:
             due = dates.due_date(
                 mode=assignment.due_mode,
@@ -319,27 +332,27 @@ def obligations(*, user_ids: Collection[int] | None = None) -> list[Obligation]:
                 joined_at=joined_at,
             )
             since = max(assignment.created_at, joined_at) if joined_at else assignment.created_at
-            term = terms[(assignment.pk, joined_at)] = (due, since)
-        due, since = term
-        key = (assignment.pk, user_id)
-        if key not in found or due < found[key].due:  # several routes: the earliest
-            found[key] = Obligation(assignment=assignment, user_id=user_id, due=due, since=since)
+            term = terms[(assignment.id, joined_at)] = (due, since)
+        key = (assignment.id, user_id)
+        known = found.get(key)
+        if known is None or term[0] < known.due:  # several routes: the earliest
+            found[key] = Obligation(assignment, user_id, *term)
 
     for assignment_id, user_id in people_rows:
         add(assignments[assignment_id], user_id, None)
     if teams_of:
-        for row in Membership.objects.filter(
+        for team_id, user_id, joined_at in Membership.objects.filter(
             team_id__in=list(teams_of), role=Membership.Role.MEMBER, user__in=active_users
-        ).values("team_id", "user_id", "joined_at"):
-            for assignment_id in teams_of[row["team_id"]]:
-                add(assignments[assignment_id], row["user_id"], row["joined_at"])
+        ).values_list("team_id", "user_id", "joined_at"):
+            for assignment_id in teams_of[team_id]:
+                add(assignments[assignment_id], user_id, joined_at)
     if roles_of:
         for row in User.groups.through.objects.filter(
             group_id__in=list(roles_of), user__in=active_users
         ).values("group_id", "user_id"):
             for assignment_id in roles_of[row["group_id"]]:
                 add(assignments[assignment_id], row["user_id"], None)
-    return sorted(found.values(), key=lambda o: (o.due, o.assignment.pk, o.user_id))
+    return sorted(found.values(), key=lambda o: (o.due, o.assignment.id, o.user_id))
 
 
 def obligations_by_page(items: list[Obligation]) -> dict[tuple[int, int], Obligation]:

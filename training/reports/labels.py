@@ -41,13 +41,21 @@ def cell_dates(cell: Cell) -> str:
     return text
 
 
-def cell_text(cell: Cell | None) -> str:
-    """A matrix cell as one line of text (exports)."""
-    if cell is None:
-        return "–"
-    # Formatting dates and translating costs more than everything else in a large export,
-    # and there are few distinct (status, dates) combinations: each is formatted once.
-    return _cell_text(get_language(), cell.status, cell.completed_on, cell.due, cell.days_overdue)
+def cell_text_function():
+    """A function giving a matrix cell as one line of text (exports), in the current
+    language, which is asked for once: looking it up per cell cost more than the rest."""
+    language = get_language()
+    not_assigned = "–"
+
+    def text(cell: Cell | None) -> str:
+        if cell is None:
+            return not_assigned
+        # Formatting dates and translating cost more than everything else in a large
+        # export, and there are few distinct (status, dates) combinations: each is
+        # formatted once.
+        return _cell_text(language, cell.status, cell.completed_on, cell.due, cell.days_overdue)
+
+    return text
 
 
 @lru_cache(maxsize=20000)

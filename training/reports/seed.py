@@ -1,22 +1,31 @@
-"""Synthetic load for the reports: a large authority's people, teams, assignments and
-progress (``manage.py seed_load``; benchmarks and query-count tests).
+"""Synthetic load for the reports: a large authority's people, teams, assignments,
+progress, quiz attempts and course completions (``manage.py seed_load``; benchmarks and
+query-count tests).
 
-Idempotent: pages, teams, people and assignments are found by their keys (slug,
-username) and created only when missing; progress, completions and reminders are
-generated only for people who have none yet. Deterministic (a fixed random seed), so two
+Each module has three lessons and a quiz of three questions (pass mark 70 %, so all three
+must be right). A clerk who finished a module's lessons usually passed its quiz, sometimes
+only at the second attempt, sometimes not yet; some who started a module have an open
+attempt. A course whose modules are all complete has its ``CourseCompletion``.
+
+Idempotent: pages, questions, teams, people and assignments are found by their keys
+(slug, title, username) and created only when missing; progress, attempts, completions
+and reminders are generated only for the clerks a run creates. Deterministic (each clerk's
+data comes from a random sequence seeded with the run's seed and the username), so two
 runs of the same size give the same data.
 
 Fast: pages (a few hundred) through Wagtail's tree API (treebeard-correct), everything
 else in bulk: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
 
-Synthetic assignments are written directly (one per module, to every load team), without
-``AssignmentLog`` entries: nobody assigned them.
+Synthetic assignments (one per module, to every load team) are logged as created by
+nobody (``AssignmentLog`` without an actor).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -27,8 +36,11 @@ from wagtail.models import Page
 
 from courses import page_cache
 from courses.models import CataloguePage, CoursePage, LessonPage, ModulePage
+from training.assignments import assignment_summary
 from training.models import (
     Assignment,
+    AssignmentLog,
+    CourseCompletion,
     LessonProgress,
     Membership,
     ReminderSent,
@@ -42,6 +54,8 @@ TEAM_PREFIX = "last-team-"
 COURSE_PREFIX = "last-kurs-"
 MODULES_PER_COURSE = 8
 LESSONS_PER_MODULE = 3
+QUIZ_QUESTIONS = 3
+QUIZ_PASS_MARK = 70
 TEAM_SIZE = 50
 
 FIRST_NAMES = [
@@ -120,6 +134,60 @@ def _pages(modules: int, report: LoadReport) -> list[ModulePage]:
     return result
 
 
+def _questions(report: LoadReport) -> list:
+    from quizzes.models import SingleChoiceQuestion
+
+    questions = []
+    for k in range(QUIZ_QUESTIONS):
+        title = f"Last: Frage {k + 1}"
+        question = SingleChoiceQuestion.objects.filter(title=title).first()
+        if question is None:
+            question = SingleChoiceQuestion(
+                title=title,
+                prompt=f"Synthetische Frage {k + 1}: Welche Antwort ist richtig?",
+                explanation="Synthetische Lastdaten.",
+                options=[
+                    ("option", {"text": "Richtig", "correct": True, "feedback": ""}),
+                    ("option", {"text": "Falsch", "correct": False, "feedback": ""}),
+                ],
+            )
+            question.full_clean()
+            question.save()
+            report.add("questions", 1)
+        questions.append(question)
+    return questions
+
+
+def _quizzes(module_pages: list[ModulePage], seed: int, report: LoadReport) -> dict:
+    """module id → (quiz page id, title, snapshot) of the module's quiz, made if missing;
+    the snapshot is the quiz service's own, as an attempt started now would store it."""
+    from quizzes.models import QuizPage, QuizPageQuestion
+    from quizzes.services import quiz_snapshot_build
+
+    questions = _questions(report)
+    found = {}
+    for module in module_pages:
+        number = module.slug.removeprefix("last-modul-")
+        quiz = QuizPage.objects.child_of(module).filter(slug=f"last-quiz-{number}").first()
+        if quiz is None:
+            quiz = QuizPage(
+                title=f"Lastquiz {number}",
+                slug=f"last-quiz-{number}",
+                pass_mark=QUIZ_PASS_MARK,
+                attempt_limit=0,
+                live=False,
+            )
+            module.add_child(instance=quiz)
+            for n, question in enumerate(questions):
+                QuizPageQuestion.objects.create(page=quiz, question=question, sort_order=n)
+            quiz.save_revision().publish()
+            quiz = QuizPage.objects.get(pk=quiz.pk)
+            report.add("quizzes", 1)
+        snapshot = quiz_snapshot_build(page=quiz, rng=random.Random(seed))  # noqa: S311
+        found[module.pk] = (quiz.pk, quiz.title, snapshot)
+    return found
+
+
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:
     """Inserts many rows: COPY on PostgreSQL, bulk_create elsewhere."""
     if not rows:
@@ -150,11 +218,11 @@ def load_seed(
     seed: int = 20261201,
 ) -> LoadReport:
     """Ensures ``clerks`` synthetic clerks in teams of ``team_size`` (each with a manager),
-    ``modules`` modules (in courses of 8, each with 3 lessons) assigned to every load team,
-    and for each new clerk a realistic record: about half the modules done, a fifth
-    started, the rest untouched; reminders for overdue ones."""
+    ``modules`` modules (in courses of 8, each with 3 lessons and a quiz) assigned to every
+    load team, and for each new clerk a realistic record: about half the modules done
+    (quiz passed, now and then at the second attempt), a fifth started, the rest
+    untouched; course completions; reminders for overdue ones."""
     now = now or timezone.now()
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     report = LoadReport()
     module_pages = _pages(modules, report)
     lessons_of = {
@@ -244,39 +312,62 @@ def load_seed(
                 due_date=(now - dt.timedelta(days=90 - 7 * index)).date(),
                 created_at=now - dt.timedelta(days=180),
             )
+            created = True
             report.add("assignments", 1)
+        else:
+            created = False
         Assignment.teams.through.objects.bulk_create(
             [Assignment.teams.through(assignment=assignment, team=team) for team in team_list],
             ignore_conflicts=True,
         )
+        if created:
+            AssignmentLog.objects.create(
+                assignment=assignment,
+                actor=None,
+                at=assignment.created_at,
+                action=AssignmentLog.Action.CREATED,
+                changes={
+                    key: [None, value] for key, value in assignment_summary(assignment).items()
+                },
+            )
         assignments[module.pk] = assignment
 
-    # Progress for clerks without any.
-    clerk_ids = [ids[name] for name in usernames]
-    with_progress = set(
-        LessonProgress.objects.filter(user_id__in=clerk_ids)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    quizzes = _quizzes(module_pages, seed, report)
+    postgres = connection.vendor == "postgresql"
+    snapshots = {
+        pk: json.dumps(snapshot) if postgres else snapshot
+        for pk, (_quiz, _title, snapshot) in quizzes.items()
+    }
+    course_of = {m.pk: m.get_parent().pk for m in module_pages}
+    modules_in = Counter(course_of.values())
+
+    # A record for each clerk created now (a later run leaves everybody's record alone),
+    # drawn from the clerk's own random sequence: the same data whatever else exists.
     progress_rows = []
     reminder_rows = []
-    for user_id in clerk_ids:
-        if user_id in with_progress:
+    attempt_rows = []
+    completion_rows = []
+    for name in usernames:
+        if name not in new_names:
             continue
+        user_id = ids[name]
+        rng = random.Random(f"{seed}-{name}")  # noqa: S311 - synthetic data, not security
         diligence = rng.random()
+        complete_in: dict[int, list[dt.datetime]] = {}  # course → module completion times
         for module in module_pages:
             lessons = lessons_of[module.pk]
             roll = rng.random()
             assignment = assignments[module.pk]
             due = assignment.due_date
-            if roll < 0.35 + 0.4 * diligence:
+            if roll < 0.3 + 0.65 * diligence:
                 done, started = len(lessons), True
-            elif roll < 0.55 + 0.4 * diligence:
+            elif roll < 0.5 + 0.5 * diligence:
                 done = rng.randrange(0, len(lessons))
                 started = True
             else:
                 done, started = 0, False
             start = now - dt.timedelta(days=rng.randrange(1, 150), minutes=rng.randrange(600))
+            finished = start
             for k, lesson in enumerate(lessons):
                 if k < done:
                     finished = start + dt.timedelta(days=k, minutes=rng.randrange(5, 90))
@@ -284,17 +375,60 @@ def load_seed(
                     progress_rows.append((user_id, lesson, start, finished, finished))
                 elif k == done and done < len(lessons) and (done or started):
                     progress_rows.append((user_id, lesson, start, start, None))
-            if done < len(lessons) and due < now.date() and rng.random() < 0.8:
+            quiz_id, quiz_title, _snapshot = quizzes[module.pk]
+            snapshot = snapshots[module.pk]
+            complete = False
+            if done == len(lessons):
+                number = 0
+                at = finished
+                if rng.random() < 0.15:  # failed once: one or two of three right
+                    number += 1
+                    at = min(at + dt.timedelta(minutes=rng.randrange(5, 60)), now)
+                    score = rng.choice((33.33, 66.67))
+                    attempt_rows.append(
+                        (user_id, quiz_id, quiz_title, number, "finished", snapshot,
+                         QUIZ_QUESTIONS, score, False, at, at)
+                    )  # fmt: skip
+                if rng.random() < 0.8 + 0.2 * diligence:  # the diligent retry
+                    number += 1
+                    at = min(at + dt.timedelta(minutes=rng.randrange(5, 60)), now)
+                    attempt_rows.append(
+                        (user_id, quiz_id, quiz_title, number, "finished", snapshot,
+                         QUIZ_QUESTIONS, 100.0, True, at, at)
+                    )  # fmt: skip
+                    complete = True
+                    complete_in.setdefault(course_of[module.pk], []).append(at)
+            elif started and rng.random() < 0.1:  # a quiz begun and left open
+                attempt_rows.append(
+                    (user_id, quiz_id, quiz_title, 1, "open", snapshot, 1, None, None, start, None)
+                )
+            if not complete and due < now.date() and rng.random() < 0.8:
                 sent = timezone.make_aware(
                     dt.datetime.combine(due + dt.timedelta(days=1), dt.time(7))
                 )
                 reminder_rows.append((assignment.pk, user_id, "after-1", sent, sent))
+        for course_id, times in complete_in.items():
+            if len(times) == modules_in[course_id]:
+                completion_rows.append((user_id, course_id, max(times), None))
     _copy(
         LessonProgress,
         ["user_id", "lesson_id", "first_visited_at", "last_visited_at", "completed_at"],
         progress_rows,
     )
     report.add("lesson progress", len(progress_rows))
+    from quizzes.models import QuizAttempt
+
+    _copy(
+        QuizAttempt,
+        ["user_id", "page_id", "quiz_title", "number", "status", "snapshot", "position",
+         "score", "passed", "started_at", "finished_at"],
+        attempt_rows,
+    )  # fmt: skip
+    report.add("quiz attempts", len(attempt_rows))
+    _copy(
+        CourseCompletion, ["user_id", "course_id", "completed_at", "valid_until"], completion_rows
+    )
+    report.add("course completions", len(completion_rows))
     _copy(
         ReminderSent,
         ["assignment_id", "user_id", "occasion", "claimed_at", "sent_at"],

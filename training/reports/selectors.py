@@ -34,6 +34,7 @@ from training.completion import (
     module_state,
 )
 from training.completion import progress_snapshot as _progress_snapshot
+from training.memory import collector_paused
 from training.models import Membership, ReminderSent, Team, User
 from training.records import item_status
 
@@ -416,8 +417,12 @@ def cells_for(
 ) -> tuple[dict[int, dict[int, Cell]], dict[int, Column]]:
     """Every obligation's cell for ``user_ids`` (optionally one page only), and the
     columns (courses and modules) they belong to."""
-    user_ids = list(user_ids)
-    duties = obligations_by_page(obligations(user_ids=user_ids))
+    with collector_paused():
+        return _cells_for(user_ids=list(user_ids), page_id=page_id, now=now)
+
+
+def _cells_for(*, user_ids: list[int], page_id: int | None, now: dt.datetime):
+    duties = obligations_by_page(obligations(user_ids=user_ids, pages=False))
     if page_id is not None:
         duties = {key: duty for key, duty in duties.items() if key[1] == page_id}
     snapshot = report_snapshot(

@@ -7,35 +7,101 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from exports.models import ReportExport
 from exports.report_exports import report_export_run, report_export_start
-from training.models import Assignment, LessonProgress, Membership, Team, User
+from quizzes.models import QuizAttempt, QuizPage
+from training.models import (
+    Assignment,
+    AssignmentLog,
+    CourseCompletion,
+    LessonProgress,
+    Membership,
+    Team,
+    User,
+)
 from training.reports.seed import load_seed
 
 pytestmark = pytest.mark.django_db
 
 
+def _counts():
+    return (
+        User.objects.count(),
+        Team.objects.count(),
+        Membership.objects.count(),
+        Assignment.objects.count(),
+        AssignmentLog.objects.count(),
+        QuizPage.objects.count(),
+        LessonProgress.objects.count(),
+        QuizAttempt.objects.count(),
+        CourseCompletion.objects.count(),
+    )
+
+
 def test_seed_load_is_idempotent(catalogue):
     call_command("seed_load", clerks=12, modules=3, team_size=5, stdout=io.StringIO())
-    counts = (
-        User.objects.count(),
-        Team.objects.count(),
-        Membership.objects.count(),
-        Assignment.objects.count(),
-        LessonProgress.objects.count(),
-    )
-    assert counts[:4] == (12 + 3, 3, 15, 3)
-    assert counts[4] > 0
+    counts = _counts()
+    # People, teams, memberships, assignments, their log entries, one quiz per module.
+    assert counts[:6] == (12 + 3, 3, 15, 3, 3, 3)
+    assert counts[6] > 0 and counts[7] > 0
     report = load_seed(clerks=12, modules=3, team_size=5)
-    assert str(report) == "teams: 0, people: 0, lesson progress: 0, reminders: 0"
-    assert (
-        User.objects.count(),
-        Team.objects.count(),
-        Membership.objects.count(),
-        Assignment.objects.count(),
-        LessonProgress.objects.count(),
-    ) == counts
+    assert str(report) == (
+        "teams: 0, people: 0, lesson progress: 0, quiz attempts: 0, course completions: 0, "
+        "reminders: 0"
+    )
+    assert _counts() == counts
+
+
+def test_seeded_records_follow_the_rules(catalogue):
+    """Passed quizzes complete modules, failed ones do not, complete courses have their
+    completion, and the reports' bulk path agrees with each person's record."""
+    from training.records import training_records
+    from training.reports.selectors import cells_for
+
+    load_seed(clerks=40, modules=8, team_size=20)
+    finished = QuizAttempt.objects.filter(status="finished")
+    assert finished.filter(passed=True, score=100).exists()
+    assert finished.filter(passed=False).exists()
+    assert QuizAttempt.objects.filter(status="open").exists()
+    assert CourseCompletion.objects.exists()
+    clerks = list(User.objects.filter(username__startswith="last0").values_list("pk", flat=True))
+    cells, _columns = cells_for(user_ids=clerks, now=timezone.now())
+    records = training_records(user_ids=clerks)
+    complete = 0
+    for user_id in clerks:
+        expected = {
+            item.page.pk: (item.status, item.due, item.state.completed_at)
+            for item in records[user_id].items
+        }
+        got = {pid: (c.status, c.due, c.completed_at) for pid, c in cells.get(user_id, {}).items()}
+        assert got == expected
+        for item in records[user_id].items:
+            quiz = QuizPage.objects.child_of(item.page).get()
+            passed = QuizAttempt.objects.filter(user_id=user_id, page=quiz, passed=True).exists()
+            lessons_done = (
+                item.state.lessons_done
+                == frozenset(
+                    LessonProgress.objects.filter(
+                        user_id=user_id, lesson__path__startswith=item.page.path
+                    )
+                    .exclude(completed_at=None)
+                    .values_list("lesson_id", flat=True)
+                )
+                and len(item.state.lessons_done) == 3
+            )
+            assert item.state.complete == (passed and lessons_done)
+            complete += item.state.complete
+    assert complete > 0
+    # A course completion only where all the course's modules are complete.
+    for completion in CourseCompletion.objects.all():
+        states = [
+            item.state.complete
+            for item in records[completion.user_id].items
+            if item.page.path.startswith(completion.course.path)
+        ]
+        assert states and all(states)
 
 
 def test_background_export_builds_the_xlsx_for_its_owner(catalogue):
