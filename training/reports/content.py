@@ -31,6 +31,7 @@ from wagtail.models import Page
 
 from courses.models import LessonPage, ModulePage, Term, body_term_ids
 from training.assignments import obligations, obligations_by_page
+from training.memory import collector_paused
 from training.models import VocabularyReview
 from training.reports.scores import min_group_size
 from training.reports.selectors import report_snapshot
@@ -146,8 +147,12 @@ def _median_days(durations: list[dt.timedelta]) -> float | None:
 
 def content_report(*, now: dt.datetime | None = None, terms_shown: int = 3) -> list[ContentRow]:
     """One row per live course, followed by rows for its modules, in tree order."""
-    now = now or timezone.now()
-    duties = obligations_by_page(obligations())
+    with collector_paused():  # everybody's obligations and states: see training/memory.py
+        return _content_report(now=now or timezone.now(), terms_shown=terms_shown)
+
+
+def _content_report(*, now: dt.datetime, terms_shown: int) -> list[ContentRow]:
+    duties = obligations_by_page(obligations(pages=False))
     user_ids = {user for user, _page in duties}
     snapshot = report_snapshot(
         user_ids=user_ids, page_ids={page for _user, page in duties}, now=now

@@ -497,13 +497,16 @@ def completion_matrix(
     if filters.needs_everybody or page is None:
         people, by_id = scope_members(teams, filters)
         cells, columns = cells_for(user_ids=by_id, page_id=filters.page_id, now=now)
-        for row in people:
-            row.cells = {
-                pid: cell
-                for pid, cell in cells.get(row.user_id, {}).items()
-                if cell_matches(cell, filters)
-            }
-        if filters.status or filters.date_from or filters.date_to:
+        filtered = bool(filters.status or filters.date_from or filters.date_to)
+        with collector_paused():
+            for row in people:
+                mine = cells.get(row.user_id, {})
+                row.cells = (
+                    {pid: cell for pid, cell in mine.items() if cell_matches(cell, filters)}
+                    if filtered
+                    else mine
+                )
+        if filtered:
             people = [row for row in people if row.cells]
         people = _sort(people, filters.sort)
         total = len(people)
