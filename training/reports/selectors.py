@@ -2,13 +2,14 @@
 
 Every status, due date and completion date comes from the progress rules: the
 obligations of ``training/assignments.py``, the snapshot of ``training/completion.py``
-and the record item of ``training/records.py`` (status with renewal and recertification).
+and ``records.item_status`` (status with renewal and recertification).
 ``ReportSnapshot`` only makes the snapshot cheaper for thousands of people (each module
 state computed once per person, passes looked up per person, no "continue" lesson): the
 answers are the same, see ``tests/training/reports/test_selectors.py``.
 
-Queries, whatever the number of teams, people and pages: the people in scope (1), the
-obligations (up to 6), the snapshot (up to 9), plus 1 for reminders in the overdue list.
+Queries, whatever the number of teams, people and pages: the people in scope (1; 2 for a
+matrix page chosen in the database: its people, their teams), the obligations (up to 6),
+the snapshot (up to 9), plus 1 for reminders in the overdue list.
 """
 
 from __future__ import annotations
