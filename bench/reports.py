@@ -36,10 +36,10 @@ PAGE_GOAL = 3.0
 EXPORT_GOAL_S = 10.0
 EXPORT_GOAL_MB = 300.0
 
-_SQL = """
+_SQL_TEMPLATE = """
 SELECT m.user_id, a.page_id, a.due_date,
        count(DISTINCT lp.lesson_id) FILTER (WHERE lp.completed_at IS NOT NULL) AS lessons_done,
-       max(lp.completed_at) AS last_completed, max(qa.finished_at) AS quiz_passed
+       max(lp.completed_at) AS last_completed{quiz_select}
 FROM training_membership m
 JOIN training_assignment_teams at ON at.team_id = m.team_id
 JOIN training_assignment a ON a.id = at.assignment_id AND a.withdrawn_at IS NULL
@@ -49,21 +49,19 @@ JOIN wagtailcore_page mp ON mp.id = a.page_id
 LEFT JOIN wagtailcore_page lesson
        ON substr(lesson.path, 1, length(lesson.path) - 4) = mp.path AND lesson.live
 LEFT JOIN training_lessonprogress lp ON lp.user_id = m.user_id AND lp.lesson_id = lesson.id
-LEFT JOIN quizzes_quizattempt qa
-       ON qa.user_id = m.user_id AND qa.page_id = lesson.id AND qa.status = 'finished'
-          AND qa.passed
-WHERE m.role = 'member' AND m.team_id = ANY(%s) {people}
+{quiz_join}WHERE m.role = 'member' AND m.team_id = ANY(%s) {{people}}
 GROUP BY m.user_id, a.page_id, a.due_date
 """
-# The query of earlier runs, before the load's modules had quizzes: lessons only. Its time
-# is reported beside the table, for comparison.
-_SQL_LESSONS = _SQL.replace(", max(qa.finished_at) AS quiz_passed", "").replace(
-    """LEFT JOIN quizzes_quizattempt qa
+_SQL = _SQL_TEMPLATE.format(
+    quiz_select=", max(qa.finished_at) AS quiz_passed",
+    quiz_join="""LEFT JOIN quizzes_quizattempt qa
        ON qa.user_id = m.user_id AND qa.page_id = lesson.id AND qa.status = 'finished'
           AND qa.passed
 """,
-    "",
 )
+# The query of earlier runs, before the load's modules had quizzes: lessons only. Its time
+# is reported beside the table, for comparison.
+_SQL_LESSONS = _SQL_TEMPLATE.format(quiz_select="", quiz_join="")
 _FIRST_PAGE = """AND m.user_id IN (
     SELECT u.id FROM training_user u JOIN training_membership mm ON mm.user_id = u.id
     WHERE mm.role = 'member' ORDER BY u.last_name, u.first_name, u.username LIMIT 50)"""
@@ -131,6 +129,7 @@ def _page_p95(port: int, path: str, cookies: dict[str, str]) -> float:
 def run(log, scratch: Path) -> str:
     """Seeds, measures and returns the Markdown section for docs/benchmarks.md."""
     from django.contrib.auth.models import Group
+    from django.db import connection
 
     from bench.run import WORKERS, free_port, gunicorn_start, gunicorn_stop
     from exports.report_exports import report_table, table_xlsx
@@ -143,8 +142,6 @@ def run(log, scratch: Path) -> str:
     load_report = load_seed(clerks=CLERKS, modules=MODULES, team_size=TEAM_SIZE)
     seed_s = time.perf_counter() - started
     log(f"  {load_report} in {seed_s:.1f} s")
-    from django.db import connection
-
     with connection.cursor() as cursor:  # planner statistics, as a database in use has them
         cursor.execute("ANALYZE")
 

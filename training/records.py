@@ -103,7 +103,6 @@ class ItemStatus(NamedTuple):
     due: dt.date
     status: str
     latest_completion: CourseCompletion | None
-    earlier_valid: bool
 
 
 def item_status(snapshot: ProgressSnapshot, obligation: Obligation) -> ItemStatus | None:
@@ -139,7 +138,7 @@ def item_status(snapshot: ProgressSnapshot, obligation: Obligation) -> ItemStatu
         now=snapshot.now,
         still_valid_earlier_completion=earlier_valid,
     )
-    return ItemStatus(page, is_course, course_id, state, due, status, latest, earlier_valid)
+    return ItemStatus(page, is_course, course_id, state, due, status, latest)
 
 
 def _item(snapshot: ProgressSnapshot, obligation: Obligation, request=None) -> RecordItem | None:

@@ -305,17 +305,15 @@ def load_seed(
             .filter(page=module, teams__slug__startswith=TEAM_PREFIX)
             .first()
         )
-        if assignment is None:
+        created = assignment is None
+        if created:
             assignment = Assignment.objects.create(
                 page=module,
                 due_mode=Assignment.DueMode.FIXED,
                 due_date=(now - dt.timedelta(days=90 - 7 * index)).date(),
                 created_at=now - dt.timedelta(days=180),
             )
-            created = True
             report.add("assignments", 1)
-        else:
-            created = False
         Assignment.teams.through.objects.bulk_create(
             [Assignment.teams.through(assignment=assignment, team=team) for team in team_list],
             ignore_conflicts=True,
@@ -332,13 +330,18 @@ def load_seed(
             )
         assignments[module.pk] = assignment
 
-    quizzes = _quizzes(module_pages, seed, report)
+    # COPY takes the snapshot as JSON text; bulk_create as the value itself.
     postgres = connection.vendor == "postgresql"
-    snapshots = {
-        pk: json.dumps(snapshot) if postgres else snapshot
-        for pk, (_quiz, _title, snapshot) in quizzes.items()
+    quizzes = {
+        module_id: (quiz_id, title, json.dumps(snapshot) if postgres else snapshot)
+        for module_id, (quiz_id, title, snapshot) in _quizzes(module_pages, seed, report).items()
     }
-    course_of = {m.pk: m.get_parent().pk for m in module_pages}
+    course_ids = dict(
+        CoursePage.objects.filter(
+            path__in=[m.path[: -Page.steplen] for m in module_pages]
+        ).values_list("path", "pk")
+    )
+    course_of = {m.pk: course_ids[m.path[: -Page.steplen]] for m in module_pages}
     modules_in = Counter(course_of.values())
 
     # A record for each clerk created now (a later run leaves everybody's record alone),
@@ -375,28 +378,25 @@ def load_seed(
                     progress_rows.append((user_id, lesson, start, finished, finished))
                 elif k == done and done < len(lessons) and (done or started):
                     progress_rows.append((user_id, lesson, start, start, None))
-            quiz_id, quiz_title, _snapshot = quizzes[module.pk]
-            snapshot = snapshots[module.pk]
+            quiz_id, quiz_title, snapshot = quizzes[module.pk]
             complete = False
             if done == len(lessons):
-                number = 0
-                at = finished
-                if rng.random() < 0.15:  # failed once: one or two of three right
-                    number += 1
-                    at = min(at + dt.timedelta(minutes=rng.randrange(5, 60)), now)
-                    score = rng.choice((33.33, 66.67))
-                    attempt_rows.append(
-                        (user_id, quiz_id, quiz_title, number, "finished", snapshot,
-                         QUIZ_QUESTIONS, score, False, at, at)
-                    )  # fmt: skip
+                # Finished attempts, a few minutes apart after the last lesson: now and
+                # then one or two of three right first, then (mostly) all three.
+                outcomes = []
+                if rng.random() < 0.15:
+                    outcomes.append((rng.choice((33.33, 66.67)), False))
                 if rng.random() < 0.8 + 0.2 * diligence:  # the diligent retry
-                    number += 1
+                    outcomes.append((100.0, True))
+                at = finished
+                for number, (score, passed) in enumerate(outcomes, 1):
                     at = min(at + dt.timedelta(minutes=rng.randrange(5, 60)), now)
                     attempt_rows.append(
                         (user_id, quiz_id, quiz_title, number, "finished", snapshot,
-                         QUIZ_QUESTIONS, 100.0, True, at, at)
+                         QUIZ_QUESTIONS, score, passed, at, at)
                     )  # fmt: skip
-                    complete = True
+                    complete = passed
+                if complete:
                     complete_in.setdefault(course_of[module.pk], []).append(at)
             elif started and rng.random() < 0.1:  # a quiz begun and left open
                 attempt_rows.append(
