@@ -29,7 +29,7 @@ from training.memory import collector_paused
 from training.models import User
 from training.reports import access, scores
 from training.reports.forms import report_filters_parse
-from training.reports.labels import cell_text_function, short_date
+from training.reports.labels import cell_text_function, reminders_text, short_date
 from training.reports.models import ReportAudit
 from training.reports.selectors import (
     completion_matrix,
@@ -134,10 +134,7 @@ def report_table(*, owner: User, parameters: dict, progress: Progress | None = N
                 item.column.title,
                 short_date(item.cell.due),
                 item.cell.days_overdue,
-                ", ".join(
-                    f"{r.occasion} ({short_date(r.sent_at.date()) if r.sent_at else '–'})"
-                    for r in item.reminders
-                ),
+                reminders_text(item.reminders),
             ]
             for item in items
         ]

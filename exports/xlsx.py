@@ -8,7 +8,10 @@ row by row into the zip, so memory stays small whatever the number of rows:
 * texts are inline strings (``t="inlineStr"``), never formulas, so a name starting with
   "=" stays a name; characters XML cannot carry (control characters) are dropped;
 * integers and floats are numbers; None is an empty cell;
-* the header row is bold and stays in view while scrolling.
+* the header row is bold and stays in view while scrolling;
+* each column is as wide as its longest text among the header and the first rows
+  (``_WIDTH_SAMPLE``), within ``_WIDTH_MIN``–``_WIDTH_MAX`` characters, so that a
+  spreadsheet program shows whole names and dates instead of cut-off ones.
 
 The tests read every file back with openpyxl (tests/exports/test_xlsx.py).
 """
@@ -19,6 +22,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, islice
 from xml.sax.saxutils import escape, quoteattr
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -67,7 +71,7 @@ _STYLES = (
 _SHEET_START = (
     _HEAD + f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    '<selection pane="bottomLeft"/></sheetView></sheetViews><sheetData>'
+    '<selection pane="bottomLeft"/></sheetView></sheetViews>'
 )
 _SHEET_END = "</sheetData></worksheet>"
 
@@ -75,6 +79,32 @@ _SHEET_END = "</sheetData></worksheet>"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 _ROW_BATCH = 200
+_WIDTH_SAMPLE = 200
+_WIDTH_MIN = 6
+_WIDTH_MAX = 60
+
+
+def column_widths(headers: Sequence, rows: Sequence[Sequence]) -> list[int]:
+    """Width in characters of each column, for the header and ``rows``."""
+    widths = [len(str(h)) for h in headers]
+    for values in rows:
+        for index, value in enumerate(values):
+            length = 0 if value is None else len(str(value))
+            if index >= len(widths):
+                widths.append(length)
+            elif length > widths[index]:
+                widths[index] = length
+    return [min(max(width + 2, _WIDTH_MIN), _WIDTH_MAX) for width in widths]
+
+
+def _cols_xml(widths: list[int]) -> str:
+    if not widths:
+        return ""
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>'
+        for i, width in enumerate(widths, 1)
+    )
+    return f"<cols>{cols}</cols>"
 
 
 def column_letters(index: int) -> str:
@@ -141,11 +171,20 @@ def write_xlsx(
         zf.writestr("xl/workbook.xml", workbook)
         zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", _STYLES)
+        rows = iter(rows)
+        sample = list(islice(rows, _WIDTH_SAMPLE))  # widths come before the rows
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write((_SHEET_START + row_xml(1, headers, ' s="1"')).encode())
+            sheet.write(
+                (
+                    _SHEET_START
+                    + _cols_xml(column_widths(headers, sample))
+                    + "<sheetData>"
+                    + row_xml(1, headers, ' s="1"')
+                ).encode()
+            )
             batch = []
             last = 0
-            for number, values in enumerate(rows, 2):
+            for number, values in enumerate(chain(sample, rows), 2):
                 batch.append(row_xml(number, values))
                 if len(batch) == _ROW_BATCH:
                     sheet.write("".join(batch).encode())

@@ -78,3 +78,26 @@ def test_many_rows_and_columns_with_progress():
 )
 def test_column_letters(index, letters):
     assert column_letters(index) == letters
+
+
+def test_columns_are_as_wide_as_their_texts():
+    """A spreadsheet program shows whole names and statuses, not cut-off ones: each column
+    fits its longest text (header or rows), within limits; rows past the sample still
+    arrive, in order."""
+    rows = [
+        [
+            "Zeynep Yılmaz-Schmidt",
+            3,
+            "Abgeschlossen · abgeschlossen 15.11.2026 (fällig 20.11.2026)",
+        ],
+        ["A", 12, "x" * 200],
+        *([["B", 1, ""]] * 300),
+        ["Last row", 2, "y"],
+    ]
+    out = _written(["Person", "n", "M1"], rows)
+    sheet = openpyxl.load_workbook(out).active
+    widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
+    assert widths["A"] == len("Zeynep Yılmaz-Schmidt") + 2
+    assert widths["B"] == 6  # the narrowest column still shows its header
+    assert widths["C"] == 60  # the longest text is capped
+    assert sheet.max_row == len(rows) + 1 and sheet.cell(len(rows) + 1, 1).value == "Last row"

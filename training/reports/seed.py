@@ -406,7 +406,8 @@ def load_seed(
                 sent = timezone.make_aware(
                     dt.datetime.combine(due + dt.timedelta(days=1), dt.time(7))
                 )
-                reminder_rows.append((assignment.pk, user_id, "after-1", sent, sent))
+                occasion = f"after-1:{due.isoformat()}"  # as training.reminders claims it
+                reminder_rows.append((assignment.pk, user_id, occasion, sent, sent))
         for course_id, times in complete_in.items():
             if len(times) == modules_in[course_id]:
                 completion_rows.append((user_id, course_id, max(times), None))

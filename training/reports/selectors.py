@@ -15,9 +15,10 @@ the snapshot (up to 9), plus 1 for reminders in the overdue list.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import NamedTuple
 
 from django.db import connection
@@ -614,45 +615,77 @@ class WeekPoint:
         return None if not self.people else (100 * self.compliant) // self.people
 
 
+TREND_WEEKS = 12  # shown without a date range
+TREND_MAX_WEEKS = 104
+
+
+def trend_filters(filters: ReportFilters) -> ReportFilters:
+    """The filters as trends use them: everything assigned counts, so a status does not
+    apply (the page does not offer it); the date range chooses the weeks."""
+    return replace(filters, status="")
+
+
+def trend_weeks(filters: ReportFilters, today: dt.date) -> list[dt.date]:
+    """The Mondays of the weeks shown: those overlapping the date range, up to today and
+    at most ``TREND_MAX_WEEKS`` (the newest); without a range the last ``TREND_WEEKS``."""
+    last = min(filters.date_to or today, today)
+    last_monday = last - dt.timedelta(days=last.weekday())
+    if filters.date_from:
+        first_monday = filters.date_from - dt.timedelta(days=filters.date_from.weekday())
+        count = (last_monday - first_monday).days // 7 + 1
+    else:
+        count = TREND_WEEKS
+    count = max(1, min(count, TREND_MAX_WEEKS))
+    return [last_monday - dt.timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
 def trends(
     *,
     teams: QuerySet[Team],
     filters: ReportFilters,
-    weeks: int = 12,
     now: dt.datetime | None = None,
 ) -> list[WeekPoint]:
-    """Per week (the last ``weeks`` ISO weeks, this one included): completions of
-    assigned training in that week, and how many of the people were compliant at the end
-    of it (nothing assigned to them was past due and incomplete).
+    """Per week (``trend_weeks``): completions of assigned training in that week, and
+    how many of the people were compliant at the end of it (nothing assigned to them was
+    past due and incomplete).
 
     Compliance in the past is judged from the current record: an item counts as done
     from its (newest) completion date on.
     """
     now = now or timezone.now()
+    filters = trend_filters(filters)
     people, by_id = scope_members(teams, filters)
     cells, _columns = cells_for(user_ids=by_id, page_id=filters.page_id, now=now)
     today = dates.local_date(now)
-    this_monday = today - dt.timedelta(days=today.weekday())
-    mondays = [this_monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    mondays = trend_weeks(filters, today)
+    ends = [min(monday + dt.timedelta(days=6), today) for monday in mondays]
     completions: dict[dt.date, int] = defaultdict(int)
+    # Per person the weeks at whose end they were not compliant, as bits: an item is
+    # missing at the end of every week ending after its due date and before its
+    # completion (all of them from its due date on, if not completed).
+    masks: Counter[int] = Counter()
     for row in cells.values():
+        mask = 0
         for cell in row.values():
             day = cell.completed_on
             if day is not None:
                 completions[day - dt.timedelta(days=day.weekday())] += 1
-    points = []
-    for monday in mondays:
-        sunday = min(monday + dt.timedelta(days=6), today)
-        compliant = 0
-        for person in people:
-            ok = True
-            for cell in cells.get(person.user_id, {}).values():
-                if cell.due < sunday and (cell.completed_on is None or cell.completed_on > sunday):
-                    ok = False
-                    break
-            compliant += ok
-        points.append(WeekPoint(monday, completions.get(monday, 0), compliant, len(people)))
-    return points
+            first = bisect_right(ends, cell.due)
+            stop = len(ends) if day is None else bisect_right(ends, day - dt.timedelta(days=1))
+            if first < stop:
+                mask |= (1 << stop) - (1 << first)
+        if mask:
+            masks[mask] += 1
+    not_compliant = [0] * len(mondays)
+    for mask, count in masks.items():  # few distinct masks, however many people
+        for index in range(len(mondays)):
+            if mask >> index & 1:
+                not_compliant[index] += count
+    people_count = len(people)
+    return [
+        WeekPoint(monday, completions.get(monday, 0), people_count - not_compliant[i], people_count)
+        for i, monday in enumerate(mondays)
+    ]
 
 
 def all_cells(rows: Iterable[PersonRow]) -> Iterable[tuple[PersonRow, Cell]]:

@@ -19,9 +19,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from training.reports import access, charts, scores
 from training.reports.forms import report_filters_parse
-from training.reports.labels import STATUS_LABELS, cell_dates, status_label
+from training.reports.labels import STATUS_LABELS, cell_dates, reminders_text, status_label
 from training.reports.models import ReportAudit
-from training.reports.selectors import completion_matrix, overdue_list, trends
+from training.reports.selectors import completion_matrix, overdue_list, trend_filters, trends
 
 
 class BaseReportView(WagtailAdminTemplateMixin, TemplateView):
@@ -48,6 +48,7 @@ class BaseReportView(WagtailAdminTemplateMixin, TemplateView):
     def filters_context(self):
         teams = access.report_teams(self.request.user)
         filters, form = report_filters_parse(self.request.GET, teams=teams)
+        filters = self.filters_used(filters)
         query = filters.to_query()
         return (
             teams,
@@ -61,6 +62,10 @@ class BaseReportView(WagtailAdminTemplateMixin, TemplateView):
                 "all_teams": access.may_see_all_teams(self.request.user),
             },
         )
+
+    def filters_used(self, filters):
+        """The filters as this report applies them (and passes them on to exports)."""
+        return filters
 
     def export_url(self, fmt: str, query: dict) -> str:
         parameters = {"report": self.report_name, "format": fmt, **query}
@@ -110,7 +115,7 @@ def matrix_rows(matrix, *, score_of=None) -> list[dict]:
                 parts.append(not_assigned)
                 continue
             completed_on = cell.completed_on
-            key = (completed_on,) if completed_on else (None, cell.due, cell.days_overdue)
+            key = (completed_on, cell.due, 0 if completed_on else cell.days_overdue)
             text = dates_html.get(key)
             if text is None:
                 text = dates_html[key] = format_html(
@@ -182,7 +187,10 @@ class OverdueView(BaseReportView):
 
     def get_context_data(self, **kwargs):
         teams, filters, context = self.filters_context()
-        rows = overdue_list(teams=teams, filters=filters)
+        rows = [
+            (row, reminders_text(row.reminders))
+            for row in overdue_list(teams=teams, filters=filters)
+        ]
         return super().get_context_data(rows=rows, **context, **kwargs)
 
 
@@ -190,6 +198,9 @@ class TrendsView(BaseReportView):
     template_name = "training/reports/trends.html"
     page_title = _("Trends")
     report_name = "trends"
+
+    def filters_used(self, filters):
+        return trend_filters(filters)
 
     def get_context_data(self, **kwargs):
         teams, filters, context = self.filters_context()

@@ -97,7 +97,7 @@ def record_build(catalogue) -> Record:
     ReminderSent.objects.create(
         assignment=a1,
         user=people["Bert"],
-        occasion="after-1",
+        occasion="after-1:2026-11-20",
         claimed_at=at(11, 21),
         sent_at=at(11, 21),
     )

@@ -86,6 +86,12 @@ def test_csv_export_contains_own_team_only(record, manager_a_client, report):
         assert rows[0] == ["Person", "Team", "M1 Haltung", "M2 Sprache"]
         assert rows[2][0] == "Bert Muster"
         assert rows[2][2].startswith("Überfällig · fällig 20.11.2026")
+        # Completed items keep their due date beside the completion.
+        assert rows[1][:3] == [
+            "Anna Muster",
+            "Team A",
+            "Abgeschlossen · abgeschlossen 15.11.2026 (fällig 20.11.2026)",
+        ]
     if report == "overdue":
         assert [r[0] for r in rows[1:]] == ["Bert Muster", "Carl Muster"]
 

@@ -1,8 +1,12 @@
 """Every aggregate of the team reports against the hand-computed record of conftest.py."""
 
+import csv
 import datetime as dt
+import io
+import re
 
 import pytest
+from django.utils import translation
 
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.training.reports.conftest import NOW
@@ -116,7 +120,7 @@ def test_overdue_list_with_reminders(record):
         ("Carl Muster", "M1 Haltung", 11),
     ]
     assert [(x.occasion, x.sent_at.date()) for x in rows[0].reminders] == [
-        ("after-1", dt.date(2026, 11, 21))
+        ("after-1:2026-11-20", dt.date(2026, 11, 21))
     ]
     assert rows[1].reminders == []
     assert (
@@ -125,7 +129,9 @@ def test_overdue_list_with_reminders(record):
 
 
 def test_trends_completions_per_week_and_compliance(record):
-    points = trends(teams=report_teams(record.manager_a), filters=ReportFilters(), weeks=4, now=NOW)
+    # The range's first day is a Thursday: its whole week is shown, up to this week.
+    filters = ReportFilters(date_from=dt.date(2026, 11, 12))
+    points = trends(teams=report_teams(record.manager_a), filters=filters, now=NOW)
     assert [p.week_start for p in points] == [
         dt.date(2026, 11, 9),
         dt.date(2026, 11, 16),
@@ -137,6 +143,48 @@ def test_trends_completions_per_week_and_compliance(record):
     # M1 is due on 20 Nov: before that everybody is compliant, afterwards only Anna.
     assert [(p.compliant, p.people) for p in points] == [(3, 3), (1, 3), (1, 3), (1, 3)]
     assert [p.compliant_percent for p in points] == [100, 33, 33, 33]
+
+
+def test_trend_weeks_follow_the_date_range(record):
+    teams = report_teams(record.manager_a)
+
+    def weeks(**range_):
+        points = trends(teams=teams, filters=ReportFilters(**range_), now=NOW)
+        return [p.week_start for p in points], points
+
+    shown, _points = weeks()
+    assert len(shown) == 12 and shown[-1] == dt.date(2026, 11, 30)
+    # A range in the past ends with its last week; a status filter does not apply.
+    shown, points = weeks(date_from=dt.date(2026, 11, 9), date_to=dt.date(2026, 11, 17))
+    assert shown == [dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+    assert [(p.completions, p.compliant) for p in points] == [(1, 3), (0, 1)]
+    assert (
+        trends(
+            teams=teams,
+            filters=ReportFilters(
+                status="complete", date_from=dt.date(2026, 11, 9), date_to=dt.date(2026, 11, 17)
+            ),
+            now=NOW,
+        )
+        == points
+    )
+    # Ranges reaching beyond today stop at this week; very long ones show the newest
+    # 104 weeks.
+    shown, _points = weeks(date_from=dt.date(2026, 11, 30), date_to=dt.date(2027, 3, 1))
+    assert shown == [dt.date(2026, 11, 30)]
+    shown, _points = weeks(date_from=dt.date(2020, 1, 1))
+    assert len(shown) == 104 and shown[-1] == dt.date(2026, 11, 30)
+
+
+def test_trend_page_offers_no_status_filter(record, manager_a_client):
+    html = manager_a_client.get(
+        "/admin/berichte/verlauf/", {"status": "complete", "from": "2026-11-09"}
+    ).content.decode()
+    assert 'name="status"' not in html and 'name="days"' not in html
+    assert 'name="from"' in html
+    assert "2026-W46" in html and "2026-W45" not in html
+    export = re.search(r'id="export-csv" href="([^"]+)"', html).group(1)
+    assert "from=2026-11-09" in export and "status" not in export
 
 
 def test_report_cells_agree_with_the_personal_records(record, monkeypatch):
@@ -192,3 +240,42 @@ def test_pages_chosen_in_the_database_match_the_full_order(record, administrator
     matrix = completion_matrix(teams=teams, filters=filters, page=2, page_size=3, now=NOW)
     assert [r.user_id for r in matrix.rows] == [row.user_id for row in everybody[3:6]]
     assert matrix.total == 7 and matrix.page_count == 3
+
+
+def test_reminders_read_as_occasions_in_local_time(record, manager_a_client):
+    """A reminder sent half past midnight in Berlin is dated that day, on the page and in
+    the export alike, and its occasion reads as words, not as the stored key."""
+    from training.models import ReminderSent
+    from training.reports.labels import occasion_label, reminders_text
+
+    ReminderSent.objects.create(
+        assignment=record.a1,
+        user=record.bert,
+        occasion="after-7:2026-11-20",
+        claimed_at=dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC),
+        sent_at=dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC),  # 27 Nov, 00:30 in Berlin
+    )
+    ReminderSent.objects.create(
+        assignment=record.a1,
+        user=record.bert,
+        occasion="due:2026-11-20",
+        claimed_at=NOW,
+        sent_at=None,
+    )
+    expected = (
+        "1 Tag nach Fälligkeit (21.11.2026), 7 Tage nach Fälligkeit (27.11.2026), "
+        "am Fälligkeitstag (noch nicht gesendet)"
+    )
+    html = manager_a_client.get("/admin/berichte/ueberfaellig/").content.decode()
+    assert expected in html and "after-1" not in html
+    response = manager_a_client.get(
+        "/admin/berichte/export/", {"report": "overdue", "format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0] == "Bert Muster" and rows[1][5] == expected
+    assert rows[2][0] == "Carl Muster" and rows[2][5] == ""
+    with translation.override("en"):
+        assert occasion_label("before-1:2026-11-20") == "1 day before the due date"
+        assert occasion_label("before-3:2026-11-20") == "3 days before the due date"
+        assert reminders_text([]) == ""
+    assert occasion_label("later:2026-11-20") == "later"
