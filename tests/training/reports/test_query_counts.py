@@ -72,3 +72,46 @@ def test_export_queries_fixed(loaded, django_assert_num_queries):
     else:
         assert response.status_code == 200
         assert response.content.decode("utf-8-sig").count("\n") == loaded + 1
+
+
+# The reports' start page: session, user, admin frame and the permission checks of its
+# links.
+INDEX_QUERIES = 8
+# The trainer's "Kurse und Module" (everybody's obligations and states, aggregated):
+# session, user, admin frame, obligations, content snapshot and per-person rows, passed
+# quizzes and scenarios, lesson bodies, review aggregates, term names, assessment pages,
+# quiz attempt and scenario play aggregates.
+CONTENT_QUERIES = 29
+
+
+def test_content_report_queries_fixed(loaded, trainer, django_assert_num_queries):
+    client = Client()
+    client.force_login(trainer)
+    with django_assert_num_queries(CONTENT_QUERIES):
+        response = client.get("/admin/berichte/inhalte/")
+    assert response.status_code == 200
+    # Everybody assigned counts: both teams of ``loaded`` people.
+    assert f"<td>{2 * loaded}</td>" in response.content.decode()
+
+
+OTHER_EXPORT_QUERIES = {"overdue": 27, "trends": 26}  # administrator: + ADMIN_EXTRA
+
+
+@pytest.mark.parametrize("report", ["overdue", "trends"])
+def test_other_exports_queries_fixed(loaded, report, administrator, django_assert_num_queries):
+    client = Client()
+    client.force_login(administrator)
+    background = 2 * loaded > 200  # IMMEDIATE_MAX_PEOPLE
+    # A background export's request shows no admin frame.
+    expected = (
+        BACKGROUND_EXPORT_QUERIES if background else OTHER_EXPORT_QUERIES[report] + ADMIN_EXTRA
+    )
+    with django_assert_num_queries(expected):
+        response = client.get("/admin/berichte/export/", {"report": report, "format": "csv"})
+    assert response.status_code == (302 if background else 200)
+
+
+def test_index_queries_fixed(loaded, django_assert_num_queries):
+    client = _client("last-leitung-001")
+    with django_assert_num_queries(INDEX_QUERIES):
+        assert client.get("/admin/berichte/").status_code == 200
