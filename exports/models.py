@@ -1,9 +1,11 @@
 """Records of exports that run in the background, so their owner can follow and fetch them."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,6 +76,13 @@ class DeckExport(BackgroundExport):
         verbose_name_plural = _("Anki deck exports")
 
 
+def report_export_days() -> int:
+    """Days a finished report export stays downloadable (``TRAINING_REPORTS_EXPORT_DAYS``,
+    default 7); ``manage.py purge_report_exports`` deletes it afterwards. The files name
+    people with their training status, so they are kept only briefly."""
+    return max(1, int(getattr(settings, "TRAINING_REPORTS_EXPORT_DAYS", 7)))
+
+
 def _report_export_path(instance: "ReportExport", filename: str) -> str:
     return f"report-exports/{uuid.uuid4().hex}/{filename}"
 
@@ -97,3 +106,15 @@ class ReportExport(BackgroundExport):
     class Meta(BackgroundExport.Meta):
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When a finished export stops being downloadable (``None`` while unfinished)."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(days=report_export_days())
+
+    @property
+    def is_expired(self) -> bool:
+        expires_at = self.expires_at
+        return expires_at is not None and expires_at <= timezone.now()

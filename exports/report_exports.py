@@ -48,6 +48,9 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _PROGRESS_STEP = 5
+# The teams a background export's file holds people of, recorded when it is built: its
+# download requires the owner to see all of them still (exports/report_views.py).
+COVERED_TEAMS = "covered_teams"
 
 Progress = Callable[[int], None]
 
@@ -75,7 +78,7 @@ def _parse(owner: User, parameters: dict):
     teams = access.report_teams(owner)
     query = QueryDict(mutable=True)
     for key, value in parameters.items():
-        if key not in ("report", "format", "language"):
+        if key not in ("report", "format", "language", COVERED_TEAMS):
             query[key] = value
     filters, form = report_filters_parse(query, teams=teams)
     if form.errors:
@@ -235,6 +238,15 @@ def report_export_run(*, export_id: int) -> None:
 
     parameters = dict(export.parameters)
     language = parameters.pop("language", None)
+    teams = access.report_teams(export.owner)
+    team = str(parameters.get("team") or "")
+    if team.isdigit():
+        teams = teams.filter(pk=int(team))
+    export.parameters = {
+        **export.parameters,
+        COVERED_TEAMS: sorted(teams.values_list("pk", flat=True)),
+    }
+    ReportExport.objects.filter(pk=export.pk).update(parameters=export.parameters)
     try:
         with translation.override(language):
             table = report_table(owner=export.owner, parameters=parameters, progress=progress)
