@@ -9,6 +9,7 @@ Every response carries ``Cache-Control: no-store``.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
@@ -161,7 +162,11 @@ class MatrixView(BaseReportView):
                 action=ReportAudit.Action.VIEW,
                 report=self.report_name,
                 user_ids=matrix.user_ids,
-                filters=filters.to_query(),
+                # The page shown is part of what was seen.
+                filters={
+                    **filters.to_query(),
+                    **({"p": str(matrix.page_number)} if matrix.page_number > 1 else {}),
+                },
             )
         rows = matrix_rows(matrix, score_of=score_of if named else None)
         base_query = context["query"]
@@ -219,6 +224,9 @@ class TrendsView(BaseReportView):
         )
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 class AuditLogView(BaseReportView):
     template_name = "training/reports/audit_log.html"
     page_title = _("Audit log of named scores")
@@ -228,9 +236,14 @@ class AuditLogView(BaseReportView):
         return access.may_read_audit_log(user)
 
     def get_context_data(self, **kwargs):
-        entries = ReportAudit.objects.select_related("actor").order_by("-at", "-pk")[:200]
+        # The whole log, newest first, AUDIT_PAGE_SIZE entries per page (a count and a page).
+        entries = ReportAudit.objects.select_related("actor").order_by("-at", "-pk")
+        page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(_page_number(self.request))
         return super().get_context_data(
-            entries=entries,
+            entries=page.object_list,
+            page=page,
+            previous_url=f"?p={page.previous_page_number()}" if page.has_previous() else "",
+            next_url=f"?p={page.next_page_number()}" if page.has_next() else "",
             named_scores=scores.named_scores_enabled(),
             reason=scores.named_scores_reason(),
             **kwargs,

@@ -1,6 +1,8 @@
 """Named scores only when the deployment enables them with a reason; then every view and
 export of them is in the audit log, which administrators read and nobody changes."""
 
+import datetime as dt
+
 import pytest
 
 from training.reports import scores
@@ -76,3 +78,48 @@ def test_group_scores_need_the_minimum_group_size(settings):
     assert group_score({1: 80, 2: 60, 3: 70, 4: 90, 5: 50}) == 70
     settings.TRAINING_REPORTS_MIN_GROUP_SIZE = 3
     assert group_score({1: 80, 2: 60, 3: 70}) == 70
+
+
+def test_the_whole_log_is_readable_page_by_page(named_scores, record, administrator_client):
+    from django.utils import timezone
+
+    start = timezone.now()
+    ReportAudit.objects.bulk_create(
+        ReportAudit(
+            actor=record.manager_a,
+            at=start - dt.timedelta(minutes=n),
+            action="view",
+            report=f"matrix-{n:03d}",
+        )
+        for n in range(120)
+    )
+    first = administrator_client.get("/admin/berichte/protokoll/").content.decode()
+    assert "120 Einträge · Seite 1 von 3" in first
+    assert "matrix-000" in first and "matrix-049" in first and "matrix-050" not in first
+    last = administrator_client.get("/admin/berichte/protokoll/", {"p": 3}).content.decode()
+    assert "matrix-119" in last and "matrix-099" not in last and 'rel="prev"' in last
+    assert 'rel="next"' not in last
+
+
+def test_the_page_number_is_part_of_the_logged_filters(
+    named_scores, record, manager_a_client, monkeypatch
+):
+    from training.reports.selectors import completion_matrix
+
+    monkeypatch.setitem(completion_matrix.__kwdefaults__, "page_size", 2)  # Carl on page 2
+    manager_a_client.get(MATRIX, {"p": 2})
+    entry = ReportAudit.objects.get()
+    assert entry.people == [record.carl.pk] and entry.filters == {"p": "2"}
+
+
+def test_background_export_of_named_scores_is_logged(named_scores, record):
+    from exports.report_exports import report_export_run, report_export_start
+
+    export = report_export_start(
+        owner=record.manager_a, parameters={"report": "matrix", "format": "xlsx"}
+    )
+    assert ReportAudit.objects.count() == 0  # nothing is seen before the file is built
+    report_export_run(export_id=export.pk)
+    entry = ReportAudit.objects.get()
+    assert entry.actor == record.manager_a and entry.action == "export"
+    assert entry.people == sorted([record.anna.pk, record.bert.pk, record.carl.pk])
