@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
@@ -40,7 +40,7 @@ from training.reports.selectors import report_snapshot
 @dataclass(frozen=True)
 class TermFigure:
     term: str
-    reviews: int
+    reviews: int | None  # None: reviewed, but by fewer than min_group_size() people
     people: int
     again_percent: int
 
@@ -219,8 +219,10 @@ def _content_report(*, now: dt.datetime, terms_shown: int) -> list[ContentRow]:
                 if state.completed_at is not None and state.completed_at >= since:
                     durations.append(state.completed_at - since)
         term_figures = [figures[t] for t in terms_of.get(module.pk, ()) if t in figures]
-        # Figures about a term only when enough people reviewed it.
-        shown = [f for f in term_figures if f.people >= min_group_size()]
+        # Figures about a term only when enough people reviewed it (or nobody did).
+        group = min_group_size()
+        shown = [f for f in term_figures if f.people >= group]
+        least = sorted(term_figures, key=lambda f: (f.reviews, f.term))[:terms_shown]
         return ContentRow(
             page_id=module.pk,
             title=module.title,
@@ -228,7 +230,9 @@ def _content_report(*, now: dt.datetime, terms_shown: int) -> list[ContentRow]:
             enrolled=len(people),
             completed=completed,
             median_days=_median_days(durations),
-            least_reviewed=sorted(term_figures, key=lambda f: (f.reviews, f.term))[:terms_shown],
+            least_reviewed=[
+                f if not f.people or f.people >= group else replace(f, reviews=None) for f in least
+            ],
             most_forgotten=sorted(shown, key=lambda f: (-f.again_percent, f.term))[:terms_shown],
             assessments=sorted(
                 (

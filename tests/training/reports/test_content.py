@@ -74,6 +74,22 @@ def test_terms_reviewed_least_and_forgotten_most(figures):
     ]
 
 
+def test_review_counts_of_too_few_people_are_not_shown(figures, settings, trainer_client):
+    """Two people reviewed the terms: with a minimum of three their counts would be about
+    (almost) single people; a term nobody reviewed still shows its 0."""
+    settings.TRAINING_REPORTS_MIN_GROUP_SIZE = 3
+    m1 = next(row for row in content_report(now=NOW) if row.title == "M1 Haltung")
+    assert [(f.term, f.reviews) for f in m1.least_reviewed] == [
+        ("Niederlassungserlaubnis", 0),
+        ("Aufenthaltstitel", None),
+        ("Fiktionsbescheinigung", None),
+    ]
+    assert m1.most_forgotten == []
+    html = trainer_client.get("/admin/berichte/inhalte/").content.decode()
+    assert "Aufenthaltstitel (zu wenige Personen)" in html
+    assert "Niederlassungserlaubnis (0)" in html
+
+
 def test_small_groups_show_too_few_people(record, trainer_client):
     # Default minimum of 5: M1 has 4 people.
     html = trainer_client.get("/admin/berichte/inhalte/").content.decode()
