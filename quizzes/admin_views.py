@@ -1,5 +1,7 @@
 """Trainer's views in the admin: results per quiz (aggregates only, no names) and the
-regrade action with its dry run."""
+regrade action with its dry run (aggregates too). Figures about scores need at least
+``training.reports.scores.min_group_size()`` distinct people; fewer show "too few
+people"."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from quizzes.models import QuizPage, QuizRegrade
 from quizzes.selectors import quiz_statistics
-from quizzes.services import quiz_attempts_regrade, quiz_attempts_regrade_preview
+from quizzes.services import quiz_attempts_regrade, quiz_attempts_regrade_summary
+from training.reports.scores import min_group_size
 
 RESULTS_PERMISSION = "quizzes.view_quizattempt"
 REGRADE_PERMISSION = "quizzes.add_quizregrade"
@@ -35,16 +38,23 @@ class QuizResultsIndexView(_ResultsPermission, WagtailAdminTemplateMixin, Templa
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["quizzes"] = (
+        finished = Q(attempts__status="finished")
+        quizzes = list(
             QuizPage.objects.annotate(
-                finished=Count("attempts", filter=Q(attempts__status="finished")),
-                passed_count=Count(
-                    "attempts", filter=Q(attempts__status="finished", attempts__passed=True)
-                ),
+                finished=Count("attempts", filter=finished),
+                people=Count("attempts__user", filter=finished, distinct=True),
+                passed_count=Count("attempts", filter=finished & Q(attempts__passed=True)),
             )
             .order_by("path")
             .only("pk", "title", "path")
         )
+        minimum = min_group_size()
+        for quiz in quizzes:
+            # How many passed is one person's result when few took the quiz.
+            quiz.too_few = bool(quiz.finished) and quiz.people < minimum
+            if quiz.too_few:
+                quiz.passed_count = None
+        context["quizzes"] = quizzes
         return context
 
 
@@ -76,7 +86,8 @@ class QuizResultsView(_ResultsPermission, WagtailAdminTemplateMixin, TemplateVie
 
 
 class QuizRegradeView(_ResultsPermission, WagtailAdminTemplateMixin, TemplateView):
-    """GET: the dry run (old and new score per attempt). POST: apply and log."""
+    """GET: the dry run, as aggregates (how many attempts change, pass rate and average
+    before and after for enough people). POST: apply and log."""
 
     permission = REGRADE_PERMISSION
     template_name = "quizzes/admin/regrade.html"
@@ -102,12 +113,7 @@ class QuizRegradeView(_ResultsPermission, WagtailAdminTemplateMixin, TemplateVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = quiz_attempts_regrade_preview(page=self.quiz)
-        context.update(
-            quiz=self.quiz,
-            rows=rows,
-            changed=[r for r in rows if r.changed],
-        )
+        context.update(quiz=self.quiz, summary=quiz_attempts_regrade_summary(page=self.quiz))
         return context
 
     def post(self, request, *args, **kwargs):

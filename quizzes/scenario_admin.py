@@ -1,5 +1,6 @@
 """Admin views of a scenario for trainers: the diagram of the latest draft and the
-aggregated choices of all plays (no names). Linked from the page's header in the admin."""
+aggregated choices of all plays (no names; only for ``min_group_size()`` people or
+more). Linked from the page's header in the admin."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -101,9 +102,11 @@ class ScenarioStatisticsView(_ScenarioAdminView):
         }
         # The options of the published version first, each with its count (zero too),
         # then anything chosen on earlier versions that the current one no longer has.
+        # With too few people there are no counts, and no zeros either.
         steps = []
         seen = set()
-        for step in self.page.definition()["steps"]:
+        definition_steps = [] if statistics["options_too_few"] else self.page.definition()["steps"]
+        for step in definition_steps:
             rows = []
             for index, option in enumerate(step["options"]):
                 key = (step["key"], index, option["text"][:300])
@@ -122,6 +125,9 @@ class ScenarioStatisticsView(_ScenarioAdminView):
                 "earlier_options": earlier,
                 "endings": statistics["endings"],
                 "totals": statistics["totals"],
+                "options_too_few": statistics["options_too_few"],
+                "endings_too_few": statistics["endings_too_few"],
+                "min_group": statistics["min_group_size"],
             }
         )
         return context

@@ -66,40 +66,84 @@ def scenario_choices(*, play: ScenarioPlay) -> list[ScenarioChoice]:
 
 def scenario_statistics(*, page: ScenarioPage) -> dict:
     """Aggregates of all plays of a scenario, on every version, without names: how often
-    each option and each ending was reached (three queries)."""
-    options = list(
-        ScenarioChoice.objects.filter(play__page=page)
-        .values("step_key", "step_title", "option_index", "option_text")
-        .annotate(count=Count("pk"))
-        .order_by("step_key", "option_index", "option_text")
-    )
-    endings = list(
-        ScenarioPlay.objects.filter(page=page, status=ScenarioPlay.Status.FINISHED)
-        .values("ending_key", "ending_title", "outcome")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "ending_key")
-    )
+    each option and each ending was reached.
+
+    Data protection (``training.reports.scores``): the options chosen are counted only
+    when at least ``min_group_size()`` distinct people played (any play, finished or
+    not), the endings and the number of passed plays only when that many finished one
+    (or nobody did).
+    Otherwise ``options_too_few`` / ``endings_too_few`` is set, the list is empty and
+    ``totals["passed"]`` is None: nothing about the few people is read. Totals always
+    hold the counts of plays and finished plays and of the people behind them.
+    One query, up to three with enough people.
+    """
+    from training.reports.scores import min_group_size
+
+    minimum = min_group_size()
+    finished = Q(status=ScenarioPlay.Status.FINISHED)
     totals = ScenarioPlay.objects.filter(page=page).aggregate(
         plays=Count("pk"),
-        finished=Count("pk", filter=Q(status=ScenarioPlay.Status.FINISHED)),
+        finished=Count("pk", filter=finished),
         passed=Count("pk", filter=Q(passed=True)),
+        people=Count("user", distinct=True),
+        finished_people=Count("user", filter=finished, distinct=True),
     )
-    return {"options": options, "endings": endings, "totals": totals}
+    # Nobody at all is no one's figure: the empty tables (zeros) are shown then.
+    options_too_few = 0 < totals["people"] < minimum
+    endings_too_few = 0 < totals["finished_people"] < minimum
+    if endings_too_few:
+        totals["passed"] = None
+    options = (
+        []
+        if options_too_few
+        else list(
+            ScenarioChoice.objects.filter(play__page=page)
+            .values("step_key", "step_title", "option_index", "option_text")
+            .annotate(count=Count("pk"))
+            .order_by("step_key", "option_index", "option_text")
+        )
+    )
+    endings = (
+        []
+        if endings_too_few
+        else list(
+            ScenarioPlay.objects.filter(finished, page=page)
+            .values("ending_key", "ending_title", "outcome")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "ending_key")
+        )
+    )
+    return {
+        "options": options,
+        "endings": endings,
+        "totals": totals,
+        "options_too_few": options_too_few,
+        "endings_too_few": endings_too_few,
+        "min_group_size": minimum,
+    }
 
 
 def scenario_pages_with_counts(*, pages) -> list[ScenarioPage]:
     """The scenario pages among ``pages`` (a page queryset) in tree order, each annotated
-    with ``plays``, ``finished`` and ``passed`` (one query)."""
-    return list(
+    with ``plays``, ``finished`` and ``passed`` (one query). ``passed`` is None (and
+    ``too_few`` set) when fewer than ``min_group_size()`` distinct people finished a
+    play: how many passed would be a person's result."""
+    from training.reports.scores import min_group_size
+
+    finished = Q(scenario_plays__status=ScenarioPlay.Status.FINISHED)
+    scenarios = list(
         ScenarioPage.objects.filter(pk__in=pages.values("pk"))
         .annotate(
             plays=Count("scenario_plays", distinct=True),
-            finished=Count(
-                "scenario_plays",
-                filter=Q(scenario_plays__status=ScenarioPlay.Status.FINISHED),
-                distinct=True,
-            ),
+            finished=Count("scenario_plays", filter=finished, distinct=True),
             passed=Count("scenario_plays", filter=Q(scenario_plays__passed=True), distinct=True),
+            finished_people=Count("scenario_plays__user", filter=finished, distinct=True),
         )
         .order_by("path")
     )
+    minimum = min_group_size()
+    for scenario in scenarios:
+        scenario.too_few = bool(scenario.finished) and scenario.finished_people < minimum
+        if scenario.too_few:
+            scenario.passed = None
+    return scenarios

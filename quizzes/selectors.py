@@ -1,6 +1,7 @@
 """Reads about quizzes for other parts (progress in ``training``) and for the quiz pages."""
 
 from quizzes.models import QuizAttempt
+from training.reports.scores import min_group_size
 
 
 def quiz_pages_passed(*, user_ids, page_ids) -> set[tuple[int, int]]:
@@ -56,22 +57,42 @@ def quiz_statistics(*, page) -> dict:
     high means easy), its discrimination index (average score in the best 27 % of
     attempts minus that in the weakest 27 %; near 0 or negative means the question does
     not separate those who know from those who do not) and the wrong options chosen most.
-    Two queries.
+
+    Data protection (``training.reports.scores``): the figures are about people, so they
+    are computed only when at least ``min_group_size()`` distinct people stand behind
+    them. Below that ``too_few`` is set and pass rate, average score and the questions
+    are left out (None and an empty list), not merely hidden by the template; a question
+    shown to fewer people (questions drawn at random) keeps only its counts.
+    One query with too few people (or none), two otherwise.
     """
     from quizzes.models import QuizAnswer
 
+    minimum = min_group_size()
     attempts = list(
         QuizAttempt.objects.finished()
         .filter(page=page)
-        .only("pk", "score", "passed", "snapshot")
+        .only("pk", "user_id", "score", "passed", "snapshot")
         .order_by("score", "pk")
     )
+    count = len(attempts)
+    people = len({a.user_id for a in attempts})
+    summary = {
+        "attempts": count,
+        "people": people,
+        "min_group_size": minimum,
+        "too_few": 0 < people < minimum,  # nobody at all is no one's figure
+        "pass_rate": None,
+        "average_score": None,
+        "questions": [],
+    }
+    if not count or summary["too_few"]:
+        return summary
+
     answers: dict[int, dict[int, QuizAnswer]] = {}
     for answer in QuizAnswer.objects.filter(attempt__in=[a.pk for a in attempts]).only(
         "attempt_id", "position", "response", "score"
     ):
         answers.setdefault(answer.attempt_id, {})[answer.position] = answer
-    count = len(attempts)
     group = max(1, round(count * 0.27)) if count >= 2 else 0
     lower = {a.pk for a in attempts[:group]}
     upper = {a.pk for a in attempts[count - group :]} if group else set()
@@ -88,6 +109,7 @@ def quiz_statistics(*, page) -> dict:
                     "scored": question["scored"],
                     "shown": 0,
                     "answered": 0,
+                    "people": set(),
                     "scores": [],
                     "upper": [],
                     "lower": [],
@@ -96,6 +118,7 @@ def quiz_statistics(*, page) -> dict:
             )
             item["title"] = question["title"]  # the newest version's title
             item["shown"] += 1
+            item["people"].add(attempt.user_id)
             answer = answers.get(attempt.pk, {}).get(position)
             score = answer.score if answer else 0.0
             if answer:
@@ -114,6 +137,8 @@ def quiz_statistics(*, page) -> dict:
 
     questions = []
     for item in items.values():
+        too_few = len(item["people"]) < minimum
+        scored = item["scored"] and not too_few
         upper_mean, lower_mean = _mean(item["upper"]), _mean(item["lower"])
         questions.append(
             {
@@ -121,19 +146,22 @@ def quiz_statistics(*, page) -> dict:
                 "title": item["title"],
                 "type": item["type"],
                 "scored": item["scored"],
+                "too_few": too_few,
                 "shown": item["shown"],
                 "answered": item["answered"],
-                "difficulty": _mean(item["scores"]) if item["scored"] else None,
+                "difficulty": _mean(item["scores"]) if scored else None,
                 "discrimination": upper_mean - lower_mean
-                if item["scored"] and upper_mean is not None and lower_mean is not None
+                if scored and upper_mean is not None and lower_mean is not None
                 else None,
-                "wrong_options": sorted(item["wrong"].items(), key=lambda kv: (-kv[1], kv[0]))[:3],
+                "wrong_options": []
+                if too_few
+                else sorted(item["wrong"].items(), key=lambda kv: (-kv[1], kv[0]))[:3],
             }
         )
     questions.sort(key=lambda q: (q["difficulty"] is None, q["difficulty"] or 0))
-    return {
-        "attempts": count,
-        "pass_rate": 100 * sum(1 for a in attempts if a.passed) / count if count else None,
-        "average_score": _mean(a.score for a in attempts),
-        "questions": questions,
-    }
+    summary.update(
+        pass_rate=100 * sum(1 for a in attempts if a.passed) / count,
+        average_score=_mean(a.score for a in attempts),
+        questions=questions,
+    )
+    return summary

@@ -7,7 +7,8 @@ single writer.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -209,18 +210,31 @@ def quiz_attempt_finish(*, user, attempt_id: int) -> QuizAttempt:
 # --- Regrading -----------------------------------------------------------------------
 
 
-@dataclass
-class RegradeRow:
-    attempt_id: int
-    number: int
-    finished_at: object
-    old_score: float
-    new_score: float
-    changed_questions: int
+@dataclass(frozen=True)
+class RegradeSummary:
+    """What a regrade would do, as aggregates only (the dry run shows no attempt).
+
+    The counts of attempts are always there; the figures about scores (higher, lower,
+    failed to passed and back, pass rate and average before and after) only when the
+    attempts belong to at least ``min_group_size()`` distinct people, else None."""
+
+    attempts: int  # finished attempts
+    people: int  # distinct people behind them
+    min_group_size: int
+    rekeyed: int  # attempts with at least one question getting a corrected key
+    changed: int  # attempts whose score would change
+    raised: int | None = None
+    lowered: int | None = None
+    failed_to_passed: int | None = None
+    passed_to_failed: int | None = None
+    old_pass_rate: float | None = None
+    new_pass_rate: float | None = None
+    old_average: float | None = None
+    new_average: float | None = None
 
     @property
-    def changed(self) -> bool:
-        return self.old_score != self.new_score
+    def too_few(self) -> bool:
+        return self.people < self.min_group_size
 
 
 def _regraded(attempt: QuizAttempt, live: dict, answers: list[QuizAnswer]):
@@ -288,12 +302,54 @@ def _regrade_plan(page: QuizPage):
     return plan
 
 
-def quiz_attempts_regrade_preview(*, page: QuizPage) -> list[RegradeRow]:
-    """Dry run: old and new score of every finished attempt; changes nothing."""
-    return [
-        RegradeRow(a.pk, a.number, a.finished_at, a.score, new, changed)
-        for a, _answers, _snapshot, _scores, new, changed in _regrade_plan(page)
-    ]
+class _Effect(NamedTuple):
+    old_score: float
+    old_passed: bool
+    new_score: float
+    new_passed: bool
+
+
+def quiz_attempts_regrade_summary(*, page: QuizPage) -> RegradeSummary:
+    """Dry run: the effect of regrading every finished attempt, in aggregates; changes
+    nothing. Scores only for at least ``min_group_size()`` people (see RegradeSummary).
+    The queries of ``_regrade_plan``, whatever the number of attempts."""
+    from training.reports.scores import min_group_size
+
+    effects: list[_Effect] = []
+    people = set()
+    rekeyed = 0
+    for attempt, _answers, _snapshot, _scores, new_score, changed in _regrade_plan(page):
+        people.add(attempt.user_id)
+        rekeyed += bool(changed)
+        effects.append(
+            _Effect(
+                attempt.score,
+                attempt.passed,
+                new_score,
+                new_score >= attempt.rules["pass_mark"],  # as the regrade sets it
+            )
+        )
+    summary = RegradeSummary(
+        attempts=len(effects),
+        people=len(people),
+        min_group_size=min_group_size(),
+        rekeyed=rekeyed,
+        changed=sum(1 for e in effects if e.new_score != e.old_score),
+    )
+    if summary.too_few:
+        return summary
+    count = len(effects)
+    return replace(
+        summary,
+        raised=sum(1 for e in effects if e.new_score > e.old_score),
+        lowered=sum(1 for e in effects if e.new_score < e.old_score),
+        failed_to_passed=sum(1 for e in effects if e.new_passed and not e.old_passed),
+        passed_to_failed=sum(1 for e in effects if e.old_passed and not e.new_passed),
+        old_pass_rate=100 * sum(1 for e in effects if e.old_passed) / count,
+        new_pass_rate=100 * sum(1 for e in effects if e.new_passed) / count,
+        old_average=sum(e.old_score for e in effects) / count,
+        new_average=sum(e.new_score for e in effects) / count,
+    )
 
 
 @transaction.atomic
@@ -319,6 +375,7 @@ def quiz_attempts_regrade(*, page: QuizPage, user) -> QuizRegrade:
 
 __all__ = [
     "QuizAttemptRefused",
+    "RegradeSummary",
     "ResponseInvalid",
     "attempt_score",
     "quiz_attempt_answer",
@@ -326,6 +383,6 @@ __all__ = [
     "quiz_attempt_self_assess",
     "quiz_attempt_start",
     "quiz_attempts_regrade",
-    "quiz_attempts_regrade_preview",
+    "quiz_attempts_regrade_summary",
     "quiz_snapshot_build",
 ]

@@ -190,24 +190,93 @@ def test_preview_shows_the_draft_with_feedback_to_the_trainer(trainer_client, sc
     assert "Rückmeldung zu: Freundlich begrüßen" in html
 
 
-def test_statistics_count_options_and_endings_without_names(trainer_client, scenario):
-    clerks = [UserFactory(role=Role.CLERK, first_name="Geheim") for _ in range(3)]
-    for clerk, path in zip(clerks, [(0, 0, 0), (0, 1), (1,)], strict=True):
+def _play(scenario, paths, **names):
+    """One clerk per path (option indexes, turn by turn); returns the clerks."""
+    clerks = [UserFactory(role=Role.CLERK, **names) for _ in paths]
+    for clerk, path in zip(clerks, paths, strict=True):
         play = scenario_play_start(user=clerk, page=scenario)
         for turn, option in enumerate(path):
             scenario_play_choose(user=clerk, play_id=play.pk, turn=turn, option=option)
-    response = trainer_client.get(reverse("scenario_admin:statistics", args=[scenario.pk]))
+    return clerks
+
+
+def _statistics(client, scenario) -> str:
+    response = client.get(reverse("scenario_admin:statistics", args=[scenario.pk]))
     assert response.status_code == 200
-    page = response.content.decode()
+    return response.content.decode()
+
+
+# friendly, passport, explain: success (passed) · friendly, refuse: failure ·
+# curt (escalates), security: failure · curt, apologise, refuse: failure · curt: open.
+PASSED, REFUSED, SECURITY, APOLOGISED, OPEN = (0, 0, 0), (0, 1), (1, 1), (1, 0, 1), (1,)
+
+
+def test_statistics_count_options_and_endings_without_names(trainer_client, scenario):
+    clerks = _play(scenario, [PASSED, PASSED, REFUSED, SECURITY, APOLOGISED], first_name="Geheim")
+    page = _statistics(trainer_client, scenario)
+    assert "Durchläufe: 5 · abgeschlossen: 5 · bestanden: 2" in page
+    assert re.search(r"Freundlich begrüßen</td><td>3</td>", page)
+    assert re.search(r"Wortlos die Wartenummer verlangen</td><td>2</td>", page)
+    assert re.search(r"Sofort ablehnen</td><td>2</td>", page)
+    assert re.search(r"Den Sicherheitsdienst rufen</td><td>1</td>", page)
+    assert re.search(r"Ruhig entschuldigen</td><td>1</td>", page)
+    assert re.search(r"Abgebrochen <code>ende_schlecht</code></td><td>failure</td><td>3</td>", page)
+    assert re.search(r"Gut gelöst <code>ende_gut</code></td><td>success</td><td>2</td>", page)
+    assert "zu wenige Personen" not in page
+    for clerk in clerks:
+        assert clerk.username not in page and clerk.last_name not in page
+    assert "Geheim" not in page
+
+
+@pytest.mark.parametrize("paths", [[PASSED], [PASSED, PASSED, REFUSED, OPEN]])
+def test_statistics_of_too_few_people_show_no_paths(trainer_client, scenario, paths):
+    from quizzes.scenario_selectors import scenario_statistics
+
+    statistics = scenario_statistics(page=scenario)
+    assert not statistics["options_too_few"]  # nobody played: nobody to protect
+    _play(scenario, paths)
+    statistics = scenario_statistics(page=scenario)
+    assert statistics["options_too_few"] and statistics["endings_too_few"]
+    assert statistics["options"] == [] and statistics["endings"] == []
+    assert statistics["totals"]["passed"] is None
+    assert statistics["totals"]["people"] == len(paths)
+    page = _statistics(trainer_client, scenario)
+    finished = sum(1 for path in paths if path != OPEN)
+    assert f"Durchläufe: {len(paths)} · abgeschlossen: {finished} · bestanden: zu wenige" in page
+    assert page.count("zu wenige Personen") == 3  # passed, endings, options
+    assert "Freundlich begrüßen" not in page and "Gut gelöst" not in page
+    assert "Eine Zahl über weniger als 5 Personen wird nicht gezeigt." in page
+
+
+def test_endings_need_enough_people_who_finished(trainer_client, scenario):
+    _play(scenario, [PASSED, REFUSED, OPEN, OPEN, OPEN])
+    page = _statistics(trainer_client, scenario)
+    assert "Durchläufe: 5 · abgeschlossen: 2 · bestanden: zu wenige Personen" in page
+    assert re.search(r"Wortlos die Wartenummer verlangen</td><td>3</td>", page)
+    assert "ende_schlecht" not in page and "Gut gelöst" not in page
+
+
+def test_the_setting_sets_the_minimum_for_scenario_statistics(settings, trainer_client, scenario):
+    _play(scenario, [PASSED, REFUSED, OPEN])
+    assert "Freundlich begrüßen</td><td>" not in _statistics(trainer_client, scenario)
+    settings.TRAINING_REPORTS_MIN_GROUP_SIZE = 2
+    page = _statistics(trainer_client, scenario)
     assert "Durchläufe: 3 · abgeschlossen: 2 · bestanden: 1" in page
     assert re.search(r"Freundlich begrüßen</td><td>2</td>", page)
     assert re.search(r"Wortlos die Wartenummer verlangen</td><td>1</td>", page)
     assert re.search(r"Den Sicherheitsdienst rufen</td><td>0</td>", page)
-    assert re.search(r"Ruhig entschuldigen</td><td>0</td>", page)
     assert re.search(r"Abgebrochen <code>ende_schlecht</code></td><td>failure</td><td>1</td>", page)
-    for clerk in clerks:
-        assert clerk.username not in page and clerk.last_name not in page
-    assert "Geheim" not in page
+
+
+def test_scenario_index_hides_how_many_passed_for_too_few_people(trainer_client, module):
+    from tests.quizzes.scenario_factories import ScenarioPageFactory
+
+    few, enough = (ScenarioPageFactory(parent=module, title=t) for t in ("Wenige", "Genug"))
+    _play(few, [PASSED, REFUSED])
+    _play(enough, [PASSED, PASSED, REFUSED, SECURITY, APOLOGISED])
+    html = trainer_client.get(reverse("scenario_admin:index")).content.decode()
+    assert re.search(r"Wenige</td><td>2</td><td>2</td><td>zu wenige Personen</td>", html)
+    assert re.search(r"Genug</td><td>5</td><td>5</td><td>2</td>", html)
 
 
 def test_clerks_cannot_open_the_admin_views(clerk_client, scenario):

@@ -225,3 +225,56 @@ def test_matrix_cells_read_as_the_labels(record, manager_a_client):
                     else '<span aria-label="nicht zugewiesen">–</span>'
                 )
             assert shown == expected
+
+
+def _links(html):
+    return set(re.findall(r'href="(/admin/berichte/[^"?]*)"', html))
+
+
+def test_reports_start_page_lists_what_each_role_may_open(
+    record, manager_a_client, trainer_client, administrator_client
+):
+    team_reports = {
+        "/admin/berichte/matrix/",
+        "/admin/berichte/ueberfaellig/",
+        "/admin/berichte/verlauf/",
+    }
+    start = "/admin/berichte/"
+    manager = _links(manager_a_client.get(start).content.decode())
+    assert team_reports <= manager
+    assert not manager & {"/admin/berichte/inhalte/", "/admin/berichte/protokoll/"}
+    trainer = trainer_client.get(start)
+    assert trainer.status_code == 200 and "no-store" in trainer["Cache-Control"]
+    trainer_links = _links(trainer.content.decode())
+    assert "/admin/berichte/inhalte/" in trainer_links and not trainer_links & team_reports
+    admin = _links(administrator_client.get(start).content.decode())
+    assert team_reports | {"/admin/berichte/inhalte/", "/admin/berichte/protokoll/"} <= admin
+
+
+@pytest.mark.parametrize("url", ["/admin/berichte/inhalte/", "/admin/berichte/protokoll/"])
+def test_content_report_and_audit_log_are_not_stored(record, administrator_client, url):
+    response = administrator_client.get(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "filters", [{"page": "999999"}, {"page": "x"}, {"from": "gestern"}, {"status": "x"}]
+)
+def test_export_with_a_bad_filter_is_404(record, manager_a_client, filters):
+    # The page shows everything with a message for bad input; its export links carry
+    # only the filters it used, so a bad filter here was typed by hand.
+    response = manager_a_client.get(EXPORT, {"report": "matrix", "format": "csv", **filters})
+    assert response.status_code == 404
+
+
+def test_other_manager_and_administrator_exports(record, manager_b_client, administrator_client):
+    overdue_b = _csv(manager_b_client.get(EXPORT, {"report": "overdue", "format": "csv"}))
+    assert overdue_b[1:] == []  # Dora finished late: nothing overdue in team B
+    matrix_b = _csv(manager_b_client.get(EXPORT, {"report": "matrix", "format": "csv"}))
+    assert [r[0] for r in matrix_b[1:]] == ["Dora Muster"]
+    trends_b = _csv(manager_b_client.get(EXPORT, {"report": "trends", "format": "csv"}))
+    assert {r[3] for r in trends_b[1:]} == {"1"}  # one person in the team, every week
+    overdue_all = _csv(administrator_client.get(EXPORT, {"report": "overdue", "format": "csv"}))
+    assert [r[0] for r in overdue_all[1:]] == ["Bert Muster", "Carl Muster"]
+    trends_all = _csv(administrator_client.get(EXPORT, {"report": "trends", "format": "csv"}))
+    assert {r[3] for r in trends_all[1:]} == {"4"}
