@@ -11,6 +11,7 @@ someone who no longer manages a team gets nothing of it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import tempfile
@@ -135,7 +136,7 @@ def report_table(*, owner: User, parameters: dict, progress: Progress | None = N
                 item.person.name,
                 ", ".join(item.person.teams),
                 item.column.title,
-                short_date(item.cell.due),
+                item.cell.due,  # a date cell in XLSX, the short date in CSV
                 item.cell.days_overdue,
                 reminders_text(item.reminders),
             ]
@@ -151,9 +152,12 @@ def report_table(*, owner: User, parameters: dict, progress: Progress | None = N
 
 
 def _clean(value):
-    # A text starting with = + - @ would be a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and value != "–":
+    # A text starting with = + - @ (or a tab or carriage return before one) would be a
+    # formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
+    if isinstance(value, dt.date):
+        return short_date(value)
     return value
 
 

@@ -7,7 +7,9 @@ row by row into the zip, so memory stays small whatever the number of rows:
 
 * texts are inline strings (``t="inlineStr"``), never formulas, so a name starting with
   "=" stays a name; characters XML cannot carry (control characters) are dropped;
-* integers and floats are numbers; None is an empty cell;
+* integers and floats are numbers; dates (``datetime.date``) are date cells, shown in
+  the reader's short date format (built-in format 14), so they sort as dates; None is an
+  empty cell;
 * the header row is bold and stays in view while scrolling;
 * each column is as wide as its longest text among the header and the first rows
   (``_WIDTH_SAMPLE``), within ``_WIDTH_MIN``–``_WIDTH_MAX`` characters, so that a
@@ -18,6 +20,7 @@ The tests read every file back with openpyxl (tests/exports/test_xlsx.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import zipfile
@@ -54,7 +57,8 @@ _WORKBOOK_RELS = (
     f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
     "</Relationships>"
 )
-# Style 0: normal; style 1: bold (the header row).
+# Style 0: normal; style 1: bold (the header row); style 2: a date (built-in format 14,
+# which spreadsheet programs show in the reader's own short date format).
 _STYLES = (
     _HEAD + f'<styleSheet xmlns="{_MAIN}">'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
@@ -63,8 +67,10 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -79,6 +85,7 @@ _SHEET_END = "</sheetData></worksheet>"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 _ROW_BATCH = 200
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 date system)
 _WIDTH_SAMPLE = 200
 _WIDTH_MIN = 6
 _WIDTH_MAX = 60
@@ -156,6 +163,9 @@ def write_xlsx(
                 parts.append(f'{ref} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
                 parts.append(f"{ref}><v>{value!r}</v></c>")
+            elif type(value) is dt.date:
+                serial = (value - _EPOCH).days
+                parts.append(f'<c r="{letters[index]}{number}" s="2"><v>{serial}</v></c>')
             else:
                 value = str(value)
                 text = texts.get(value)

@@ -101,3 +101,13 @@ def test_columns_are_as_wide_as_their_texts():
     assert widths["B"] == 6  # the narrowest column still shows its header
     assert widths["C"] == 60  # the longest text is capped
     assert sheet.max_row == len(rows) + 1 and sheet.cell(len(rows) + 1, 1).value == "Last row"
+
+
+def test_dates_are_date_cells():
+    import datetime as dt
+
+    rows = [["Anna", dt.date(2026, 11, 20)], ["Bert", dt.date(1999, 12, 31)]]
+    sheet = openpyxl.load_workbook(_written(["Person", "Fällig"], rows)).active
+    cells = [sheet["B2"], sheet["B3"]]
+    assert [c.value.date() for c in cells] == [dt.date(2026, 11, 20), dt.date(1999, 12, 31)]
+    assert all(c.is_date and c.number_format == "mm-dd-yy" for c in cells)  # format 14

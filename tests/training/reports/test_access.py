@@ -278,3 +278,23 @@ def test_other_manager_and_administrator_exports(record, manager_b_client, admin
     assert [r[0] for r in overdue_all[1:]] == ["Bert Muster", "Carl Muster"]
     trends_all = _csv(administrator_client.get(EXPORT, {"report": "trends", "format": "csv"}))
     assert {r[3] for r in trends_all[1:]} == {"4"}
+
+
+def test_overdue_export_dates_are_dates_and_texts_cannot_become_formulas(record, manager_a_client):
+    import datetime as dt
+
+    from exports.report_exports import ReportTable, table_csv
+
+    xlsx = manager_a_client.get(EXPORT, {"report": "overdue", "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["D2"].is_date and sheet["D2"].value.date() == dt.date(2026, 11, 20)
+    rows = _csv(manager_a_client.get(EXPORT, {"report": "overdue", "format": "csv"}))
+    assert rows[1][3] == "20.11.2026"
+    table = ReportTable(["Person"], [["\t=1+1"], ["\r@A1"], ["–"], ["Anna"]], "x.csv")
+    text = table_csv(table).decode("utf-8-sig")
+    assert [r[0] for r in csv.reader(io.StringIO(text), delimiter=";")][1:] == [
+        "'\t=1+1",
+        "'\r@A1",
+        "–",
+        "Anna",
+    ]
