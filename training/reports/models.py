@@ -10,6 +10,8 @@ class ReportAudit(models.Model):
 
     Written only by ``training.reports.scores.named_scores_audit``; nobody has a
     permission to add, change or delete rows in the admin, administrators may read them.
+    An entry outlives its actor: deleting the account keeps the entry with the name it
+    was written with (``actor_name``) and ``actor`` empty.
     """
 
     class Action(models.TextChoices):
@@ -19,9 +21,11 @@ class ReportAudit(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
     )
+    actor_name = models.CharField(_("who (name then)"), max_length=300, blank=True)
     at = models.DateTimeField(_("when"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     report = models.CharField(_("report"), max_length=40)

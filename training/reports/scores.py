@@ -115,6 +115,7 @@ def named_scores_audit(
     """Records that ``actor`` saw or exported named scores of ``user_ids``."""
     entry = ReportAudit(
         actor=actor,
+        actor_name=f"{actor.get_full_name() or actor.get_username()} ({actor.get_username()})",
         at=now or timezone.now(),
         action=action,
         report=report,

@@ -237,7 +237,7 @@ class AuditLogView(BaseReportView):
 
     def get_context_data(self, **kwargs):
         # The whole log, newest first, AUDIT_PAGE_SIZE entries per page (a count and a page).
-        entries = ReportAudit.objects.select_related("actor").order_by("-at", "-pk")
+        entries = ReportAudit.objects.order_by("-at", "-pk")
         page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(_page_number(self.request))
         return super().get_context_data(
             entries=page.object_list,

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import _signed_in
 from training.reports import scores
 from training.reports.models import ReportAudit
 from training.reports.scores import check_named_scores_reason, group_score
@@ -123,3 +124,43 @@ def test_background_export_of_named_scores_is_logged(named_scores, record):
     entry = ReportAudit.objects.get()
     assert entry.actor == record.manager_a and entry.action == "export"
     assert entry.people == sorted([record.anna.pk, record.bert.pk, record.carl.pk])
+
+
+def test_deleting_an_account_keeps_its_audit_entries(named_scores, record, administrator_client):
+    """An administrator can delete a former manager's account; what they saw stays in
+    the log under the name it was written with."""
+    manager_client = _signed_in(record.manager_a)
+    manager_client.get(MATRIX)
+    entry = ReportAudit.objects.get()
+    assert entry.actor_name == f"Mia Leitung ({record.manager_a.username})"
+
+    response = administrator_client.post(f"/admin/users/delete/{record.manager_a.pk}/")
+    assert response.status_code == 302
+
+    entry.refresh_from_db()
+    assert entry.actor is None and entry.people == sorted(
+        [record.anna.pk, record.bert.pk, record.carl.pk]
+    )
+    html = administrator_client.get("/admin/berichte/protokoll/").content.decode()
+    assert f"Mia Leitung ({record.manager_a.username}) (Konto gelöscht)" in html
+
+
+def test_entries_written_before_the_name_was_kept_get_it(record):
+    """Migration 0006 gives entries that existed before it the name of their actor."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("training.migrations.0006_report_audit_outlives_actor")
+    entry = ReportAudit.objects.create(
+        actor=record.manager_a, at=timezone.now(), action="view", report="matrix"
+    )
+    kept = ReportAudit.objects.create(
+        actor=record.manager_a, actor_name="Mia Alt (ml)", at=timezone.now(), action="view"
+    )
+    migration.names_of_actors(apps, None)
+    entry.refresh_from_db()
+    kept.refresh_from_db()
+    assert entry.actor_name == f"Mia Leitung ({record.manager_a.username})"
+    assert kept.actor_name == "Mia Alt (ml)"
