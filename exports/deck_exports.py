@@ -321,14 +321,4 @@ def _finish(export: DeckExport, *, status: str, progress: int | None = None, err
 
 def deck_exports_purge(*, finished_before: datetime) -> int:
     """Deletes finished exports (and their files) older than ``finished_before``."""
-    count = 0
-    old = DeckExport.objects.filter(
-        status__in=[DeckExport.Status.DONE, DeckExport.Status.FAILED],
-        finished_at__lt=finished_before,
-    )
-    for export in old.iterator():
-        if export.file:
-            export.file.delete(save=False)
-        export.delete()
-        count += 1
-    return count
+    return DeckExport.purge_finished_before(finished_before)

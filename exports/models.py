@@ -42,6 +42,21 @@ class BackgroundExport(models.Model):
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
 
+    @classmethod
+    def purge_finished_before(cls, finished_before: datetime) -> int:
+        """Deletes finished (or failed) exports older than ``finished_before``, with their
+        files; the number deleted."""
+        count = 0
+        old = cls.objects.filter(
+            status__in=[cls.Status.DONE, cls.Status.FAILED], finished_at__lt=finished_before
+        )
+        for export in old.iterator():
+            if export.file:
+                export.file.delete(save=False)
+            export.delete()
+            count += 1
+        return count
+
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,26 +1,11 @@
 """Deletes finished report exports (with their files) once they have expired."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from exports.models import ReportExport, report_export_days
-
-
-def report_exports_purge(*, finished_before: datetime) -> int:
-    """Deletes finished exports (and their files) older than ``finished_before``."""
-    count = 0
-    old = ReportExport.objects.filter(
-        status__in=[ReportExport.Status.DONE, ReportExport.Status.FAILED],
-        finished_at__lt=finished_before,
-    )
-    for export in old.iterator():
-        if export.file:
-            export.file.delete(save=False)
-        export.delete()
-        count += 1
-    return count
 
 
 class Command(BaseCommand):
@@ -35,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         days = options["days"] if options["days"] is not None else report_export_days()
         before = timezone.now() - timedelta(days=days)
-        count = report_exports_purge(finished_before=before)
+        count = ReportExport.purge_finished_before(before)
         self.stdout.write(
             f"Deleted {count} report export(s) finished before {before:%Y-%m-%d %H:%M}."
         )
