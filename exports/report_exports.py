@@ -52,6 +52,8 @@ _PROGRESS_STEP = 5
 # The teams a background export's file holds people of, recorded when it is built: its
 # download requires the owner to see all of them still (exports/report_views.py).
 COVERED_TEAMS = "covered_teams"
+# Export parameters that are not the report's filters.
+NOT_FILTERS = ("report", "format", "language", COVERED_TEAMS)
 
 Progress = Callable[[int], None]
 
@@ -79,7 +81,7 @@ def _parse(owner: User, parameters: dict):
     teams = access.report_teams(owner)
     query = QueryDict(mutable=True)
     for key, value in parameters.items():
-        if key not in ("report", "format", "language", COVERED_TEAMS):
+        if key not in NOT_FILTERS:
             query[key] = value
     filters, form = report_filters_parse(query, teams=teams)
     if form.errors:

@@ -23,6 +23,7 @@ from exports.models import ReportExport, report_export_days
 from exports.report_exports import (
     CONTENT_TYPES,
     COVERED_TEAMS,
+    NOT_FILTERS,
     ReportExportError,
     report_export_start,
     report_file,
@@ -112,7 +113,7 @@ def _report_page_url(export: ReportExport) -> str:
     filters = {
         key: value
         for key, value in parameters.items()
-        if key not in ("report", "format", "language", COVERED_TEAMS) and value not in (None, "")
+        if key not in NOT_FILTERS and value not in (None, "")
     }
     url = reverse(url_name)
     return f"{url}?{urlencode(filters)}" if filters else url

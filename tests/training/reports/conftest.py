@@ -126,3 +126,14 @@ def manager_a_client(record):
 @pytest.fixture
 def manager_b_client(record):
     return _signed_in(record.manager_b)
+
+
+def cells_by_record(cells, records, user_id):
+    """(report cells, personal record items) of one person, as (status, due, completed_at)
+    per page: the bulk path of the reports must give what ``training_records`` gives."""
+    expected = {
+        item.page.pk: (item.status, item.due, item.state.completed_at)
+        for item in records[user_id].items
+    }
+    got = {pid: (c.status, c.due, c.completed_at) for pid, c in cells.get(user_id, {}).items()}
+    return got, expected

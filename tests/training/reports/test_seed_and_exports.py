@@ -12,6 +12,7 @@ from django.utils import timezone
 from exports.models import ReportExport
 from exports.report_exports import report_export_run, report_export_start
 from quizzes.models import QuizAttempt, QuizPage
+from tests.training.reports.conftest import cells_by_record
 from training.models import (
     Assignment,
     AssignmentLog,
@@ -71,11 +72,7 @@ def test_seeded_records_follow_the_rules(catalogue):
     records = training_records(user_ids=clerks)
     complete = 0
     for user_id in clerks:
-        expected = {
-            item.page.pk: (item.status, item.due, item.state.completed_at)
-            for item in records[user_id].items
-        }
-        got = {pid: (c.status, c.due, c.completed_at) for pid, c in cells.get(user_id, {}).items()}
+        got, expected = cells_by_record(cells, records, user_id)
         assert got == expected
         for item in records[user_id].items:
             quiz = QuizPage.objects.child_of(item.page).get()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.training.reports.conftest import NOW
+from tests.training.reports.conftest import NOW, cells_by_record
 from training.completion import Status
 from training.records import training_records
 from training.reports.access import report_teams
@@ -196,11 +196,7 @@ def test_report_cells_agree_with_the_personal_records(record, monkeypatch):
     cells, _columns = cells_for(user_ids=ids, now=NOW)
     records = training_records(user_ids=ids, now=NOW)
     for user_id in ids:
-        expected = {
-            item.page.pk: (item.status, item.due, item.state.completed_at)
-            for item in records[user_id].items
-        }
-        got = {pid: (c.status, c.due, c.completed_at) for pid, c in cells.get(user_id, {}).items()}
+        got, expected = cells_by_record(cells, records, user_id)
         assert got == expected
 
 
